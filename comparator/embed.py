@@ -1,0 +1,180 @@
+"""Embedding: a small Embedder protocol, the packaged sentence-transformers model, and the cache.
+
+torch and sentence-transformers are imported only when a text is missing from the cache,
+so ``--help``, cached re-runs and the logic tests never pay their 8–12 s import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import importlib.util
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from .errors import ModelError
+
+WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.onnx")
+
+
+@dataclass(frozen=True)
+class ModelIdentity:
+    """What makes two embeddings comparable: the model's package, version and weights."""
+
+    name: str
+    package: str
+    version: str
+    weights_sha256: str
+    path: str
+
+    @property
+    def key(self) -> str:
+        """Cache folder name: changes whenever the weights change."""
+        safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", self.name)
+        return f"{safe}-{self.weights_sha256[:16]}"
+
+
+class Embedder(Protocol):
+    identity: ModelIdentity
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit-length float32 vectors, one row per text."""
+        ...
+
+
+class FakeEmbedder:
+    """Deterministic hashed bag of stemmed words, for fast offline tests.
+
+    Texts that share words get similar vectors, so retrieval logic behaves sensibly.
+    """
+
+    def __init__(self, dim: int = 256) -> None:
+        self.dim = dim
+        self.identity = ModelIdentity("fake", "comparator", "0", "0" * 64, "")
+        self.calls = 0
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        from .lexical import stems
+
+        self.calls += 1
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for token in stems(text):
+                h = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "big")
+                out[i, h % self.dim] += 1.0 if (h >> 32) & 1 else -1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1, norms)
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded from an installed package or a folder."""
+
+    def __init__(self, spec: str, batch_size: int = 32, device: str | None = None,
+                 progress: Callable[[int], None] | None = None) -> None:
+        self.identity = resolve_model(spec)
+        self.batch_size = batch_size
+        self.device = device or "cpu"
+        self.progress = progress
+        self._model: object | None = None
+
+    def _load(self) -> object:
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            try:
+                from sentence_transformers import SentenceTransformer
+            except ImportError:
+                raise ModelError("sentence-transformers is not installed; run `make setup` or "
+                                 "pip install -e .") from None
+            try:
+                self._model = SentenceTransformer(self.identity.path, device=self.device)
+            except Exception as e:  # the library raises many kinds; the user needs one line
+                raise ModelError(f"{self.identity.path}: model failed to load ({e}); reinstall "
+                                 f"{self.identity.package}") from None
+        return self._model
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Encode in a canonical order (by length, then text) so batches never depend on call order."""
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        model = self._load()
+        order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), texts[i]))
+        out: np.ndarray | None = None
+        for start in range(0, len(order), self.batch_size):
+            idx = order[start : start + self.batch_size]
+            vecs = model.encode(  # type: ignore[attr-defined]
+                [texts[i] for i in idx], batch_size=self.batch_size,
+                normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
+            ).astype(np.float32)
+            if out is None:
+                out = np.zeros((len(texts), vecs.shape[1]), dtype=np.float32)
+            out[idx] = vecs
+            if self.progress:
+                self.progress(len(idx))
+        assert out is not None
+        return out
+
+
+def resolve_model(spec: str) -> ModelIdentity:
+    """Find a model folder from a package name or a path, without importing torch.
+
+    Raises:
+        ModelError: the package is not installed, or holds no sentence-transformers model.
+    """
+    path = Path(spec)
+    if path.is_dir():
+        folder, package, version = path.resolve(), "", ""
+    else:
+        module = spec.replace("-", "_")
+        found = importlib.util.find_spec(module) if re.fullmatch(r"[\w.]+", module) else None
+        if found is None or not found.submodule_search_locations:
+            raise ModelError(f"model '{spec}' is not installed; pip install {spec} "
+                             "(or pass --model with a folder holding a sentence-transformers model)")
+        root = Path(next(iter(found.submodule_search_locations)))
+        folder = next((p.parent for p in sorted(root.rglob("modules.json"))), root)
+        package = spec
+        try:
+            version = importlib.metadata.version(spec)
+        except importlib.metadata.PackageNotFoundError:
+            version = ""
+    if not (folder / "modules.json").exists() and not (folder / "config.json").exists():
+        raise ModelError(f"{folder}: no sentence-transformers model here (modules.json missing)")
+    return ModelIdentity(spec, package, version, weights_hash(folder), str(folder))
+
+
+def weights_hash(folder: Path) -> str:
+    """sha256 of the weights file, remembered per (path, size, mtime) to keep warm runs fast."""
+    weights = next((folder / w for w in WEIGHT_FILES if (folder / w).exists()), None)
+    if weights is None:
+        return hashlib.sha256(str(folder).encode()).hexdigest()
+    st = weights.stat()
+    memo_key = f"{weights}:{st.st_size}:{st.st_mtime_ns}"
+    memo = Path(tempfile.gettempdir()) / "comparator-weights-sha256.json"
+    try:
+        known = json.loads(memo.read_text())
+    except (OSError, ValueError):
+        known = {}
+    if memo_key not in known:
+        digest = hashlib.sha256()
+        with weights.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(chunk)
+        known[memo_key] = digest.hexdigest()
+        try:
+            memo.write_text(json.dumps(known))
+        except OSError:
+            pass
+    return str(known[memo_key])
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

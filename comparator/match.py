@@ -1,0 +1,124 @@
+"""Retrieval: rank reply passages for each concern by dense cosine fused with BM25.
+
+A quoted question's own paired answer is always its primary evidence; other concerns
+are matched against every reply passage of the corpus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config import Config
+from .lexical import LexicalIndex
+from .segment import Concern, ReplyPassage
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One reply passage offered as evidence for a concern, with every retrieval signal."""
+
+    passage_id: str
+    rank: int
+    dense: float
+    lexical: float
+    fused: float
+    sentence: str
+    sentence_similarity: float
+    paired: bool
+
+
+@dataclass(frozen=True)
+class Vectors:
+    concerns: np.ndarray
+    passages: np.ndarray
+    sentences: np.ndarray
+    sentence_owner: np.ndarray  # passage row of each sentence row
+
+
+def top_k_cosine(queries: np.ndarray, docs: np.ndarray, k: int,
+                 chunk_rows: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+    """Top-k docs by dot product (cosine for unit vectors), chunked to bound memory.
+
+    Ties are broken by the lower document index, so results are reproducible.
+    Returns (indices, scores), each of shape (len(queries), min(k, len(docs))).
+    """
+    k = min(k, docs.shape[0])
+    idx = np.zeros((queries.shape[0], k), dtype=np.int64)
+    val = np.zeros((queries.shape[0], k), dtype=np.float32)
+    for start in range(0, queries.shape[0], chunk_rows):
+        block = queries[start : start + chunk_rows] @ docs.T
+        i, v = _top_k_rows(block, k)
+        idx[start : start + len(block)], val[start : start + len(block)] = i, v
+    return idx, val
+
+
+def _top_k_rows(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    if k < scores.shape[1]:
+        part = np.argpartition(-scores, k - 1, axis=1)[:, :k]
+        # widen to every column tied with the k-th score so tie-breaking is by index
+        kth = np.take_along_axis(scores, part, axis=1).min(axis=1, keepdims=True)
+        cand = [np.flatnonzero(row >= t) for row, t in zip(scores, kth, strict=True)]
+    else:
+        cand = [np.arange(scores.shape[1])] * scores.shape[0]
+    idx = np.zeros((scores.shape[0], k), dtype=np.int64)
+    for r, c in enumerate(cand):
+        order = np.lexsort((c, -scores[r, c]))[:k]
+        idx[r] = c[order]
+    return idx, np.take_along_axis(scores, idx, axis=1).astype(np.float32)
+
+
+def fused_scores(dense: np.ndarray, lexical: np.ndarray, dense_weight: float) -> np.ndarray:
+    """Dense cosine plus BM25 scaled to this concern's best passage (0..1)."""
+    top = float(lexical.max()) if lexical.size else 0.0
+    scaled = lexical / top if top > 0 else np.zeros_like(lexical)
+    return dense_weight * dense + (1.0 - dense_weight) * scaled
+
+
+def match_concerns(concerns: Sequence[Concern], passages: Sequence[ReplyPassage],
+                   vectors: Vectors, config: Config) -> dict[str, tuple[Evidence, ...]]:
+    """Ranked evidence per concern id: paired answer passages first, then the best of the rest."""
+    if not passages:
+        return {c.concern_id: () for c in concerns}
+    index = LexicalIndex([p.text for p in passages])
+    row_of = {p.passage_id: i for i, p in enumerate(passages)}
+    out: dict[str, tuple[Evidence, ...]] = {}
+    for ci, concern in enumerate(concerns):
+        dense = vectors.passages @ vectors.concerns[ci]
+        lexical = index.scores(concern.text)
+        scaled = lexical / lexical.max() if lexical.max() > 0 else lexical
+        fused = fused_scores(dense, lexical, config.dense_weight)
+        paired = [row_of[p] for p in concern.paired_passages if p in row_of]
+        ranked_paired = _rank_paired(paired, fused)
+        others = [int(i) for i in np.lexsort((np.arange(len(fused)), -fused)) if i not in paired]
+        rows = ranked_paired + others[: config.top_k]
+        out[concern.concern_id] = tuple(
+            _evidence(r, rank, concern, passages, vectors, ci, dense, scaled, fused, r in paired)
+            for rank, r in enumerate(rows, start=1)
+        )
+    return out
+
+
+def _rank_paired(rows: list[int], fused: np.ndarray) -> list[int]:
+    """A point-by-point answer opens with its answer: its first paragraph is cited first,
+    the rest of the answer follows by relevance (all of it is scored)."""
+    if not rows:
+        return []
+    return [rows[0]] + sorted(rows[1:], key=lambda r: (-fused[r], r))
+
+
+def _evidence(row: int, rank: int, concern: Concern, passages: Sequence[ReplyPassage],
+              vectors: Vectors, ci: int, dense: np.ndarray, lexical: np.ndarray,
+              fused: np.ndarray, paired: bool) -> Evidence:
+    sent_rows = np.flatnonzero(vectors.sentence_owner == row)
+    passage = passages[row]
+    if len(sent_rows):
+        sims = vectors.sentences[sent_rows] @ vectors.concerns[ci]
+        best = int(np.argmax(sims))
+        sentence, sim = passage.sentences[best], float(sims[best])
+    else:
+        sentence, sim = passage.text, float(dense[row])
+    return Evidence(passage.passage_id, rank, float(dense[row]), float(lexical[row]),
+                    float(fused[row]), sentence, sim, paired)
