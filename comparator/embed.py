@@ -56,9 +56,11 @@ class FakeEmbedder:
     Texts that share words get similar vectors, so retrieval logic behaves sensibly.
     """
 
+    NAME = "comparator-fake"
+
     def __init__(self, dim: int = 256) -> None:
         self.dim = dim
-        self.identity = ModelIdentity("fake", "comparator", "0", "0" * 64, "")
+        self.identity = ModelIdentity(self.NAME, "comparator", "1", "0" * 64, "")
         self.calls = 0
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -78,7 +80,7 @@ class SentenceTransformerEmbedder:
     """A sentence-transformers model loaded from an installed package or a folder."""
 
     def __init__(self, spec: str, batch_size: int = 32, device: str | None = None,
-                 progress: Callable[[int], None] | None = None) -> None:
+                 progress: Callable[[int, int], None] | None = None) -> None:
         self.identity = resolve_model(spec)
         self.batch_size = batch_size
         self.device = device or "cpu"
@@ -90,6 +92,8 @@ class SentenceTransformerEmbedder:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
             try:
                 from sentence_transformers import SentenceTransformer
             except ImportError:
@@ -109,6 +113,7 @@ class SentenceTransformerEmbedder:
         model = self._load()
         order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), texts[i]))
         out: np.ndarray | None = None
+        done = 0
         for start in range(0, len(order), self.batch_size):
             idx = order[start : start + self.batch_size]
             vecs = model.encode(  # type: ignore[attr-defined]
@@ -118,8 +123,9 @@ class SentenceTransformerEmbedder:
             if out is None:
                 out = np.zeros((len(texts), vecs.shape[1]), dtype=np.float32)
             out[idx] = vecs
+            done += len(idx)
             if self.progress:
-                self.progress(len(idx))
+                self.progress(done, len(texts))
         assert out is not None
         return out
 

@@ -1,0 +1,249 @@
+"""Command line: parse options, call the library, turn its errors into one-line messages."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from . import __version__
+from .errors import ComparatorError
+
+F = TypeVar("F", bound=Callable[..., Any])
+DEFAULT_CORPUS = Path("seeds")
+DEFAULT_REPORTS = Path("reports")
+DEFAULT_CACHE = Path("embeddings")
+
+
+def friendly(func: F) -> F:
+    """Library errors become `Error: …` and a non-zero exit; Ctrl-C says what was kept."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ComparatorError as e:
+            click.echo(f"Error: {e}", err=True)
+            sys.exit(e.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted: no run folder was written; earlier runs and the embedding "
+                       "cache are intact.", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console()
+
+
+def _progress() -> Callable[[int, int], None] | None:
+    """A rich progress bar on stderr for embedding, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    state: dict[str, Any] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in state:
+            state["bar"] = Progress(transient=True, console=Console(stderr=True))
+            state["bar"].start()
+            state["task"] = state["bar"].add_task("Embedding texts", total=total)
+        state["bar"].update(state["task"], completed=done)
+        if done >= total:
+            state.pop("bar").stop()
+
+    return update
+
+
+def _config(config_file: Path | None, model: str | None) -> Any:
+    from .config import Config
+
+    config = Config.from_toml(config_file) if config_file else Config()
+    return replace(config, model=model) if model else config
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="comparator")
+def cli() -> None:
+    """Which concerns of human-rights letters did government replies answer, deflect or ignore?"""
+
+
+corpus_arg = click.argument("corpus", required=False, default=str(DEFAULT_CORPUS),
+                            type=click.Path(path_type=Path))
+max_mb = click.option("--max-file-mb", type=click.IntRange(1, 10_000), default=50,
+                      show_default=True, help="Refuse input files larger than this.")
+
+
+@cli.command()
+@corpus_arg
+@click.option("--csv", "csv_path", type=click.Path(path_type=Path),
+              help="Also write every concern and passage to this CSV file.")
+@max_mb
+@friendly
+def segment(corpus: Path, csv_path: Path | None, max_file_mb: int) -> None:
+    """Show how CORPUS (default: seeds/) is cut into concerns and reply passages."""
+    from . import atomic, export
+    from .corpus import load_corpus
+    from .report import render_segmentation
+    from .segment import segment_corpus
+
+    loaded = load_corpus(corpus, max_file_mb * 1_048_576)
+    seg = segment_corpus(loaded)
+    render_segmentation(_console(), loaded, seg)
+    if csv_path:
+        roles = {d.name: d.role for d in loaded.documents}
+        try:
+            atomic.write_text(csv_path, export.to_csv(export.segment_rows(seg, roles),
+                                                      export.SEGMENT_COLUMNS))
+        except OSError as e:
+            raise ComparatorError(f"{csv_path}: cannot write ({e.strerror}); choose another "
+                                  "path") from None
+        click.echo(f"Wrote {csv_path}", err=True)
+
+
+@cli.command()
+@corpus_arg
+@click.option("--out", type=click.Path(path_type=Path), default=str(DEFAULT_REPORTS),
+              show_default=True, help="Folder that receives the run folder.")
+@click.option("--model", help="Installed package (or folder) with a sentence-transformers model.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path),
+              help="TOML file overriding thresholds (see `comparator config`).")
+@click.option("--cache", type=click.Path(path_type=Path), default=str(DEFAULT_CACHE),
+              show_default=True, help="Embedding cache folder.")
+@click.option("--device", help="Torch device for embedding, e.g. cpu, cuda, cuda:1, mps.")
+@click.option("--force", is_flag=True, help="Recompute and replace an identical earlier run.")
+@click.option("--verify", "verify_dir", type=click.Path(path_type=Path),
+              help="Re-run a saved run from its manifest and report any difference.")
+@click.option("--detail", help="Show one concern in full (e.g. 000-Q04 or 002-D03.a).")
+@max_mb
+@friendly
+def run(corpus: Path, out: Path, model: str | None, config_file: Path | None, cache: Path,
+        device: str | None, force: bool, verify_dir: Path | None, detail: str | None,
+        max_file_mb: int) -> None:
+    """Analyse CORPUS (default: seeds/), write a run folder and print the report."""
+    from . import runs
+    from .corpus import load_corpus
+
+    if verify_dir:
+        differences = runs.verify(
+            verify_dir, lambda cfg: runs.make_embedder(cfg, device, _progress()), cache)
+        if differences:
+            for d in differences:
+                click.echo(f"DIFFERENT: {d}")
+            sys.exit(1)
+        click.echo(f"{verify_dir}: re-run gives byte-identical tables and report.")
+        return
+    config = _config(config_file, model)
+    loaded = load_corpus(corpus, max_file_mb * 1_048_576)
+    embedder = runs.make_embedder(config, device, _progress())
+    outcome = runs.execute(loaded, config, embedder, out, cache, force=force)
+    _show(outcome.path, detail)
+    if outcome.reused:
+        click.echo(f"An identical run (same inputs, model and settings) already exists: "
+                   f"{outcome.path}. Shown from disk; use --force to recompute.", err=True)
+    else:
+        click.echo(f"Run folder: {outcome.path}", err=True)
+    warnings = outcome.analysis.warnings if outcome.analysis else ()
+    for w in warnings:
+        click.echo(f"Warning: {w}", err=True)
+
+
+def _show(run_dir: Path, detail: str | None) -> None:
+    from .report import render_detail, render_report
+    from .runs import load_saved
+
+    tables, saved = load_saved(run_dir)
+    console = _console()
+    if detail:
+        render_detail(console, tables, detail, saved.get("config"))
+    else:
+        render_report(console, tables, saved)
+
+
+@cli.command()
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("--detail", help="Show one concern in full (e.g. 000-Q04).")
+@friendly
+def show(run_dir: Path, detail: str | None) -> None:
+    """Re-render a saved RUN_DIR without recomputing anything."""
+    _show(run_dir, detail)
+
+
+@cli.command("export")
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
+              show_default=True)
+@click.option("--to", "dest", type=click.Path(path_type=Path), required=True,
+              help="File (json) or folder (csv) to write.")
+@friendly
+def export_cmd(run_dir: Path, fmt: str, dest: Path) -> None:
+    """Write a saved run's tables elsewhere as CSV files or one JSON file."""
+    from . import atomic, export
+    from .runs import load_saved
+
+    tables, _ = load_saved(run_dir)
+    try:
+        if fmt == "json":
+            atomic.write_text(dest, export.to_json(tables))
+        else:
+            for name, rows, cols in (("concerns.csv", tables.concerns, export.CONCERN_COLUMNS),
+                                     ("matches.csv", tables.matches, export.MATCH_COLUMNS),
+                                     ("passages.csv", tables.passages, export.PASSAGE_COLUMNS)):
+                atomic.write_text(dest / name, export.to_csv(rows, cols))
+    except OSError as e:
+        raise ComparatorError(f"{dest}: cannot write ({e.strerror}); choose another --to") from None
+    click.echo(f"Wrote {dest}", err=True)
+
+
+@cli.command("eval")
+@click.argument("run_dir", required=False, type=click.Path(path_type=Path))
+@click.option("--gold", type=click.Path(path_type=Path), required=True,
+              help="Hand-coded reference CSV.")
+@click.option("--negatives", type=click.Path(path_type=Path),
+              help="CSV of text that must not become a concern.")
+@friendly
+def eval_cmd(run_dir: Path | None, gold: Path, negatives: Path | None) -> None:
+    """Score RUN_DIR (default: a run of seeds/) against a hand-coded reference."""
+    from . import evaluate, runs
+    from .corpus import load_corpus
+    from .report import render_eval
+
+    gold_frame = evaluate.read_gold(gold)
+    neg_frame = evaluate.read_gold(negatives, evaluate.NEGATIVE_COLUMNS) if negatives else None
+    if run_dir is None:
+        config = _config(None, None)
+        outcome = runs.execute(load_corpus(DEFAULT_CORPUS), config,
+                               runs.make_embedder(config, None, _progress()),
+                               DEFAULT_REPORTS, DEFAULT_CACHE)
+        run_dir = outcome.path
+        click.echo(f"Evaluating {run_dir}", err=True)
+    tables, _ = runs.load_saved(run_dir)
+    render_eval(_console(), evaluate.evaluate(tables, gold_frame, neg_frame))
+
+
+@cli.command("config")
+def config_cmd() -> None:
+    """List every setting with its default and meaning (write overrides to a TOML file)."""
+    from .config import Config
+
+    defaults = Config().as_dict()
+    for name, meaning in Config.meanings().items():
+        click.echo(f"{name} = {defaults[name]!r}\n    {meaning}")
+
+
+def main() -> None:
+    cli()
+
+
+if __name__ == "__main__":
+    main()
