@@ -148,6 +148,7 @@ def run(corpus: Path, out: Path, model: str | None, config_file: Path | None, ca
     embedder = runs.make_embedder(config, device, _progress())
     outcome = runs.execute(loaded, config, embedder, out, cache, force=force)
     _show(outcome.path, detail)
+    sys.stdout.flush()
     if outcome.reused:
         click.echo(f"An identical run (same inputs, model and settings) already exists: "
                    f"{outcome.path}. Shown from disk; use --force to recompute.", err=True)

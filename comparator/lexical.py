@@ -24,7 +24,8 @@ ASK_WORDS = set(
     offer taken seek seeks aimed order propose proposed consider considering put act acts
     case cases response responses person persons people individual individuals state issue
     issues matter matters area areas effort efforts step steps action actions continue
-    support supporting develop developing strengthen encourage promote promoting allow""".split()
+    support supporting develop developing strengthen encourage promote promoting allow
+    number numbers observing noting""".split()
 )
 
 

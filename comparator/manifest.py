@@ -28,7 +28,16 @@ def run_id(corpus: Corpus, config: Config, model: ModelIdentity) -> str:
     digest.update(json.dumps(config.as_dict(), sort_keys=True).encode())
     digest.update(f"{model.name}\0{model.version}\0{model.weights_sha256}".encode())
     digest.update(__version__.encode())
+    digest.update(code_fingerprint().encode())
     return f"run-{digest.hexdigest()[:12]}"
+
+
+def code_fingerprint() -> str:
+    """sha256 of the package's own source: changed code never reuses an old run folder."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def package_versions() -> dict[str, str]:
@@ -55,7 +64,7 @@ def build(rid: str, corpus: Corpus, config: Config, model: ModelIdentity,
     return {
         "run_id": rid,
         "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "tool": {"name": "comparator", "version": __version__,
+        "tool": {"name": "comparator", "version": __version__, "source_sha256": code_fingerprint(),
                  "git_commit": git_commit(Path(__file__).parent)},
         "python": platform.python_version(),
         "packages": package_versions(),

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import math
+import re
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from .lexical import Concept, StemText, concept_present, key_concepts
 from .match import Evidence, Vectors, match_concerns
 from .score import Decision, decide
 from .segment import Concern, ReplyPassage, Segmentation, imperative_start, segment_corpus
-from .signals import EvidenceSignals, coverage, read_evidence
+from .signals import EvidenceSignals, coverage, read_evidence, refusal_coverage
 
 
 @dataclass(frozen=True)
@@ -120,13 +121,23 @@ def _score(concern: Concern, evidence: tuple[Evidence, ...],
     primary_cov = coverage(concepts, passages[primary.passage_id][1].text, vecs,
                            vectors.sentences[vectors.sentence_owner == primary_row],
                            config.concept_similarity, weights).share
-    signals = read_evidence(sentences, cov)
+    lead_stems = {k.stems for k in key_concepts(lead_text(concern), imperative_start(concern.text))}
+    lead = [k for k in concepts if k.stems in lead_stems]
+    signals = replace(read_evidence(sentences, cov),
+                      refusal_coverage=refusal_coverage(lead, sentences))
     decision = decide(primary, signals, primary_cov, config,
                       written_for_it=bool(concern.paired_passages))
     reply = docs[passages[primary.passage_id][1].doc]
     request = docs[concern.doc]
     return ConcernResult(concern, decision, evidence, signals, _parts(concern, cov),
                          timing(request, reply), reply.name, reply.date)
+
+
+def lead_text(concern: Concern) -> str:
+    """The main ask: the first sentence, without its lettered sub-items."""
+    first = concern.parts[0].text if concern.parts else ""
+    head = concern.text.split(first)[0] if first else concern.text
+    return re.split(r"(?<=[.?!])\s+", head.strip(), maxsplit=1)[0]
 
 
 def _parts(concern: Concern, cov: object) -> str:

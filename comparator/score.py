@@ -86,8 +86,9 @@ def decide(primary: Evidence | None, signals: EvidenceSignals | None,
     c = signals.coverage.share
     needed = config.answer_coverage if written_for_it else config.unpaired_answer_coverage
     cov_margin = c - needed
-    if signals.refusal and cov_margin >= 0:
-        return Decision(Reason.REFUSAL, _confidence(cov_margin))
+    refusal_margin = max(cov_margin, signals.refusal_coverage - needed)
+    if signals.refusal and refusal_margin >= 0:
+        return Decision(Reason.REFUSAL, _confidence(refusal_margin))
     spec_margin = 1.0 if signals.position else signals.specificity - config.answer_specificity
     defl_margin = config.deflection_share - signals.deflection
     margins = (cov_margin, spec_margin, defl_margin)

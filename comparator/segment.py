@@ -53,7 +53,9 @@ NOT_IMPERATIVE = set(
 )
 SALUTATION = re.compile(r"^(?:dear|sincerely|yours|best regards|kind regards|cc:)\b", re.I)
 TITLE_LINE = re.compile(r"^(?:subject|re|ref)\s*:", re.I)
-MIN_PASSAGE_WORDS = 8
+MIN_PASSAGE_WORDS = 4
+# A short line after a paragraph ("More information can be found at <link>.") belongs to it.
+SHORT_TRAILER_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,9 @@ def _cut_request(cut: _DocCut, items: list[Block]) -> None:
     for i, block in enumerate(items):
         following = items[i + 1] if i + 1 < len(items) else None
         text = block.text
+        if SALUTATION.match(text):
+            section = ""  # what came before 'Dear …' was the address block, not a heading
+            continue
         if _is_numbered_heading(block, following):
             section = text
             continue
@@ -288,7 +293,10 @@ def _cut_reply(cut: _DocCut, items: list[Block]) -> None:
         ):
             continue
         answers = current.concern_id if current else ""
-        if _joins_previous(cut, block, answers):
+        if _joins_previous(cut, block, answers) or (
+            len(block.text.split()) < SHORT_TRAILER_WORDS and cut.passages
+            and cut.passages[-1].answers == answers
+        ):
             _extend_last_passage(cut, block)
         elif len(block.text.split()) >= MIN_PASSAGE_WORDS:
             _add_passage(cut, block, answers)

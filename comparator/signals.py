@@ -67,9 +67,10 @@ CUE_PATTERNS: dict[Cue, re.Pattern[str]] = {
         r"\bproud(?:ly)?\b", r"\bchampion(?:s|ed)? (?:of|for)\b",
     ),
     Cue.REFUSAL: _rx(
-        r"\b(?:will|does|do|is|are|can|cannot) not (?:accept|support|agree|intend|plan|consider|"
-        r"change|reconsider|reverse)\b", r"\b(?:rejects?|declines?) (?:to|the)\b",
-        r"\bhas no (?:plans?|intention)\b", r"\bno (?:plans?|intention) to\b",
+        r"\b(?:will|shall) not\b(?! only\b)", r"\bcannot (?:accept|agree|support|end|stop|"
+        r"change|comply)\b", r"\b(?:does|do) not (?:intend|plan|accept|support|agree)\b",
+        r"\b(?:rejects?|declines?|refuses?) (?:to|the)\b", r"\bhas no (?:plans?|intention)\b",
+        r"\bno (?:plans?|intention) to\b",
     ),
     Cue.POSITION: _rx(
         r"\b(?:may (?:apply|petition|request|file|submit)|(?:is|are) (?:not )?eligible|will remain|"
@@ -122,6 +123,7 @@ class EvidenceSignals:
     refusal: bool
     position: bool
     sentences: int
+    refusal_coverage: float = 0.0
 
 
 def cues_in(sentence: str) -> tuple[Cue, ...]:
@@ -151,6 +153,16 @@ def coverage(concepts: Sequence[Concept], evidence_text: str, concept_vecs: np.n
         (covered if hit else missing).append(concept.phrase)
         got, lost = (got + w, lost) if hit else (got, lost + w)
     return Coverage(tuple(covered), tuple(missing), False, got, lost)
+
+
+def refusal_coverage(lead: Sequence[Concept], sentences: Sequence[str]) -> float:
+    """Share of the concern's lead concepts ('End the detention of children') that the
+    evidence's refusal sentences name: a refusal answers the main ask, not its details."""
+    refusing = " ".join(s for s in sentences if CUE_PATTERNS[Cue.REFUSAL].search(s))
+    if not lead or not refusing:
+        return 0.0
+    text = StemText(refusing)
+    return sum(concept_present(c, text) for c in lead) / len(lead)
 
 
 def read_evidence(sentences: Sequence[str], cov: Coverage) -> EvidenceSignals:

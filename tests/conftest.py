@@ -1,0 +1,37 @@
+"""Shared fixtures: the seed corpus, a small hand-made corpus, golden-file comparison."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from comparator.corpus import Corpus, load_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SHARED_EVAL = ROOT.parent / "shared" / "eval"
+
+
+@pytest.fixture(scope="session")
+def seeds() -> Corpus:
+    return load_corpus(SEEDS)
+
+
+@pytest.fixture(scope="session")
+def mini() -> Corpus:
+    return load_corpus(MINI)
+
+
+def check_golden(name: str, actual: str) -> None:
+    """Compare with tests/golden/<name>; UPDATE_GOLDEN=1 rewrites it (review the diff!)."""
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8", newline="")
+    expected = path.read_text(encoding="utf-8") if path.exists() else None
+    assert expected is not None, f"golden file {path} missing; run with UPDATE_GOLDEN=1"
+    assert actual == expected, f"output differs from {path}; if intended, UPDATE_GOLDEN=1"
