@@ -79,7 +79,9 @@ class EmbeddingCache:
             store[k.decode()] = v
 
 
-def embed_texts(texts: Sequence[str], embedder: Embedder, cache: EmbeddingCache | None) -> np.ndarray:
+def embed_texts(
+    texts: Sequence[str], embedder: Embedder, cache: EmbeddingCache | None
+) -> np.ndarray:
     """Vectors for `texts` (rows in order), embedding only what the cache lacks."""
     unique = list(dict.fromkeys(texts))
     if cache is None:

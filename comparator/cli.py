@@ -31,8 +31,11 @@ def friendly(func: F) -> F:
             click.echo(f"Error: {e}", err=True)
             sys.exit(e.exit_code)
         except KeyboardInterrupt:
-            click.echo("Interrupted: no run folder was written; earlier runs and the embedding "
-                       "cache are intact.", err=True)
+            click.echo(
+                "Interrupted: no run folder was written; earlier runs and the embedding "
+                "cache are intact.",
+                err=True,
+            )
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
@@ -78,16 +81,26 @@ def cli() -> None:
     """Which concerns of human-rights letters did government replies answer, deflect or ignore?"""
 
 
-corpus_arg = click.argument("corpus", required=False, default=str(DEFAULT_CORPUS),
-                            type=click.Path(path_type=Path))
-max_mb = click.option("--max-file-mb", type=click.IntRange(1, 10_000), default=50,
-                      show_default=True, help="Refuse input files larger than this.")
+corpus_arg = click.argument(
+    "corpus", required=False, default=str(DEFAULT_CORPUS), type=click.Path(path_type=Path)
+)
+max_mb = click.option(
+    "--max-file-mb",
+    type=click.IntRange(1, 10_000),
+    default=50,
+    show_default=True,
+    help="Refuse input files larger than this.",
+)
 
 
 @cli.command()
 @corpus_arg
-@click.option("--csv", "csv_path", type=click.Path(path_type=Path),
-              help="Also write every concern and passage to this CSV file.")
+@click.option(
+    "--csv",
+    "csv_path",
+    type=click.Path(path_type=Path),
+    help="Also write every concern and passage to this CSV file.",
+)
 @max_mb
 @friendly
 def segment(corpus: Path, csv_path: Path | None, max_file_mb: int) -> None:
@@ -103,40 +116,70 @@ def segment(corpus: Path, csv_path: Path | None, max_file_mb: int) -> None:
     if csv_path:
         roles = {d.name: d.role for d in loaded.documents}
         try:
-            atomic.write_text(csv_path, export.to_csv(export.segment_rows(seg, roles),
-                                                      export.SEGMENT_COLUMNS))
+            atomic.write_text(
+                csv_path, export.to_csv(export.segment_rows(seg, roles), export.SEGMENT_COLUMNS)
+            )
         except OSError as e:
-            raise ComparatorError(f"{csv_path}: cannot write ({e.strerror}); choose another "
-                                  "path") from None
+            raise ComparatorError(
+                f"{csv_path}: cannot write ({e.strerror}); choose another path"
+            ) from None
         click.echo(f"Wrote {csv_path}", err=True)
 
 
 @cli.command()
 @corpus_arg
-@click.option("--out", type=click.Path(path_type=Path), default=str(DEFAULT_REPORTS),
-              show_default=True, help="Folder that receives the run folder.")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=str(DEFAULT_REPORTS),
+    show_default=True,
+    help="Folder that receives the run folder.",
+)
 @click.option("--model", help="Installed package (or folder) with a sentence-transformers model.")
-@click.option("--config", "config_file", type=click.Path(path_type=Path),
-              help="TOML file overriding thresholds (see `comparator config`).")
-@click.option("--cache", type=click.Path(path_type=Path), default=str(DEFAULT_CACHE),
-              show_default=True, help="Embedding cache folder.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
+    help="TOML file overriding thresholds (see `comparator config`).",
+)
+@click.option(
+    "--cache",
+    type=click.Path(path_type=Path),
+    default=str(DEFAULT_CACHE),
+    show_default=True,
+    help="Embedding cache folder.",
+)
 @click.option("--device", help="Torch device for embedding, e.g. cpu, cuda, cuda:1, mps.")
 @click.option("--force", is_flag=True, help="Recompute and replace an identical earlier run.")
-@click.option("--verify", "verify_dir", type=click.Path(path_type=Path),
-              help="Re-run a saved run from its manifest and report any difference.")
+@click.option(
+    "--verify",
+    "verify_dir",
+    type=click.Path(path_type=Path),
+    help="Re-run a saved run from its manifest and report any difference.",
+)
 @click.option("--detail", help="Show one concern in full (e.g. 000-Q04 or 002-D03.a).")
 @max_mb
 @friendly
-def run(corpus: Path, out: Path, model: str | None, config_file: Path | None, cache: Path,
-        device: str | None, force: bool, verify_dir: Path | None, detail: str | None,
-        max_file_mb: int) -> None:
+def run(
+    corpus: Path,
+    out: Path,
+    model: str | None,
+    config_file: Path | None,
+    cache: Path,
+    device: str | None,
+    force: bool,
+    verify_dir: Path | None,
+    detail: str | None,
+    max_file_mb: int,
+) -> None:
     """Analyse CORPUS (default: seeds/), write a run folder and print the report."""
     from . import runs
     from .corpus import load_corpus
 
     if verify_dir:
         differences = runs.verify(
-            verify_dir, lambda cfg: runs.make_embedder(cfg, device, _progress()), cache)
+            verify_dir, lambda cfg: runs.make_embedder(cfg, device, _progress()), cache
+        )
         if differences:
             for d in differences:
                 click.echo(f"DIFFERENT: {d}")
@@ -150,8 +193,11 @@ def run(corpus: Path, out: Path, model: str | None, config_file: Path | None, ca
     _show(outcome.path, detail)
     sys.stdout.flush()
     if outcome.reused:
-        click.echo(f"An identical run (same inputs, model and settings) already exists: "
-                   f"{outcome.path}. Shown from disk; use --force to recompute.", err=True)
+        click.echo(
+            f"An identical run (same inputs, model and settings) already exists: "
+            f"{outcome.path}. Shown from disk; use --force to recompute.",
+            err=True,
+        )
     else:
         click.echo(f"Run folder: {outcome.path}", err=True)
     warnings = outcome.analysis.warnings if outcome.analysis else ()
@@ -182,10 +228,16 @@ def show(run_dir: Path, detail: str | None) -> None:
 
 @cli.command("export")
 @click.argument("run_dir", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
-              show_default=True)
-@click.option("--to", "dest", type=click.Path(path_type=Path), required=True,
-              help="File (json) or folder (csv) to write.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
+@click.option(
+    "--to",
+    "dest",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="File (json) or folder (csv) to write.",
+)
 @friendly
 def export_cmd(run_dir: Path, fmt: str, dest: Path) -> None:
     """Write a saved run's tables elsewhere as CSV files or one JSON file."""
@@ -197,9 +249,11 @@ def export_cmd(run_dir: Path, fmt: str, dest: Path) -> None:
         if fmt == "json":
             atomic.write_text(dest, export.to_json(tables))
         else:
-            for name, rows, cols in (("concerns.csv", tables.concerns, export.CONCERN_COLUMNS),
-                                     ("matches.csv", tables.matches, export.MATCH_COLUMNS),
-                                     ("passages.csv", tables.passages, export.PASSAGE_COLUMNS)):
+            for name, rows, cols in (
+                ("concerns.csv", tables.concerns, export.CONCERN_COLUMNS),
+                ("matches.csv", tables.matches, export.MATCH_COLUMNS),
+                ("passages.csv", tables.passages, export.PASSAGE_COLUMNS),
+            ):
                 atomic.write_text(dest / name, export.to_csv(rows, cols))
     except OSError as e:
         raise ComparatorError(f"{dest}: cannot write ({e.strerror}); choose another --to") from None
@@ -208,10 +262,14 @@ def export_cmd(run_dir: Path, fmt: str, dest: Path) -> None:
 
 @cli.command("eval")
 @click.argument("run_dir", required=False, type=click.Path(path_type=Path))
-@click.option("--gold", type=click.Path(path_type=Path), required=True,
-              help="Hand-coded reference CSV.")
-@click.option("--negatives", type=click.Path(path_type=Path),
-              help="CSV of text that must not become a concern.")
+@click.option(
+    "--gold", type=click.Path(path_type=Path), required=True, help="Hand-coded reference CSV."
+)
+@click.option(
+    "--negatives",
+    type=click.Path(path_type=Path),
+    help="CSV of text that must not become a concern.",
+)
 @friendly
 def eval_cmd(run_dir: Path | None, gold: Path, negatives: Path | None) -> None:
     """Score RUN_DIR (default: a run of seeds/) against a hand-coded reference."""
@@ -223,9 +281,13 @@ def eval_cmd(run_dir: Path | None, gold: Path, negatives: Path | None) -> None:
     neg_frame = evaluate.read_gold(negatives, evaluate.NEGATIVE_COLUMNS) if negatives else None
     if run_dir is None:
         config = _config(None, None)
-        outcome = runs.execute(load_corpus(DEFAULT_CORPUS), config,
-                               runs.make_embedder(config, None, _progress()),
-                               DEFAULT_REPORTS, DEFAULT_CACHE)
+        outcome = runs.execute(
+            load_corpus(DEFAULT_CORPUS),
+            config,
+            runs.make_embedder(config, None, _progress()),
+            DEFAULT_REPORTS,
+            DEFAULT_CACHE,
+        )
         run_dir = outcome.path
         click.echo(f"Evaluating {run_dir}", err=True)
     tables, _ = runs.load_saved(run_dir)

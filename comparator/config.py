@@ -27,41 +27,64 @@ def _f(default: float, meaning: str) -> Any:
 class Config:
     """Analysis settings; load overrides from a TOML file with ``Config.from_toml``."""
 
-    model: str = field(default=DEFAULT_MODEL, metadata={
-        "meaning": "installed package (or folder) holding a sentence-transformers model"})
+    model: str = field(
+        default=DEFAULT_MODEL,
+        metadata={"meaning": "installed package (or folder) holding a sentence-transformers model"},
+    )
     top_k: int = field(default=5, metadata={"meaning": "evidence passages kept per concern"})
     dense_weight: float = _f(
-        0.7, "share of dense cosine in the fused retrieval score (the rest is BM25 scaled "
+        0.7,
+        "share of dense cosine in the fused retrieval score (the rest is BM25 scaled "
         "to the best passage for that concern); 0.5-0.7 ranked the 13 quoted pairs best "
-        "(8/13 vs 6/13 dense-only), 0.7 also put rare topic words ('defenders') first")
+        "(8/13 vs 6/13 dense-only), 0.7 also put rare topic words ('defenders') first",
+    )
     ignore_coverage: float = _f(
-        0.20, "weighted share of a concern's key concepts its best passage must carry to be "
+        0.20,
+        "weighted share of a concern's key concepts its best passage must carry to be "
         "relevant; below it (and below ignore_similarity) the concern is 'ignored'. Topic "
         "similarity alone is not enough: in a migration corpus every passage is 0.4-0.6 "
-        "similar to every demand")
+        "similar to every demand",
+    )
     ignore_similarity: float = _f(
-        0.70, "dense cosine at which a passage is relevant whatever words it uses")
+        0.70, "dense cosine at which a passage is relevant whatever words it uses"
+    )
     concept_similarity: float = _f(
-        0.62, "cosine between a key concept and an evidence sentence above which the "
-        "concept counts as covered even without the same words")
+        0.62,
+        "cosine between a key concept and an evidence sentence above which the "
+        "concept counts as covered even without the same words",
+    )
     answer_coverage: float = _f(
-        0.20, "share of key concepts the evidence must cover before it can 'answer'")
+        0.20, "share of key concepts the evidence must cover before it can 'answer'"
+    )
     unpaired_answer_coverage: float = _f(
-        0.50, "coverage needed to 'answer' with a passage that was not written as this "
-        "concern's answer (another question's answer, or a reply without quoted questions)")
+        0.50,
+        "coverage needed to 'answer' with a passage that was not written as this "
+        "concern's answer (another question's answer, or a reply without quoted questions)",
+    )
     full_coverage: float = _f(
-        0.60, "coverage from which an answer is 'direct' rather than 'partial'")
+        0.60, "coverage from which an answer is 'direct' rather than 'partial'"
+    )
     answer_specificity: float = _f(
-        0.30, "share of evidence sentences that name a measure, number, date, actor or "
-        "decision needed for an answer")
+        0.30,
+        "share of evidence sentences that name a measure, number, date, actor or "
+        "decision needed for an answer",
+    )
     deflection_share: float = _f(
-        0.25, "weighted share of evidence sentences carrying deflection cues at or above "
-        "which the reply is 'deflected' even when on topic")
+        0.25,
+        "weighted share of evidence sentences carrying deflection cues at or above "
+        "which the reply is 'deflected' even when on topic",
+    )
     common_concept_share: float = _f(
-        0.5, "a concept found in more than this share of reply passages ('United States') "
-        "says nothing about engagement and is not counted")
-    batch_size: int = field(default=32, metadata={
-        "meaning": "texts per encode batch (sorted by length); 32 was fastest on 2 cores"})
+        0.5,
+        "a concept found in more than this share of reply passages ('United States') "
+        "says nothing about engagement and is not counted",
+    )
+    batch_size: int = field(
+        default=32,
+        metadata={
+            "meaning": "texts per encode batch (sorted by length); 32 was fastest on 2 cores"
+        },
+    )
 
     @classmethod
     def from_toml(cls, path: Path) -> Config:

@@ -17,8 +17,10 @@ ROLES: tuple[Role, ...] = ("request", "reply")
 MANIFEST_NAME = "corpus.toml"
 MANIFEST_KEYS = {"file", "id", "role", "author", "addressee", "date", "title", "language"}
 
-MONTHS = ("january february march april may june july august september october november "
-          "december").split()
+MONTHS = [
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+]  # fmt: skip
 DATE_PATTERNS = (
     re.compile(r"\b(?P<month>[A-Z][a-z]+)\s+(?P<day>\d{1,2}),\s*(?P<year>(?:19|20)\d\d)\b"),
     re.compile(r"\b(?P<day>\d{1,2})\s+(?P<month>[A-Z][a-z]+)\s+(?P<year>(?:19|20)\d\d)\b"),
@@ -74,16 +76,22 @@ def load_corpus(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Corpus:
         raise InputError(f"{root}: no such corpus folder; pass a folder of letters and replies")
     files = [root] if root.is_file() else sorted(p for p in root.iterdir() if p.is_file())
     manifest_path = root / MANIFEST_NAME if root.is_dir() else None
-    entries = _read_manifest(manifest_path, files) if manifest_path and manifest_path.exists() else {}
+    entries = (
+        _read_manifest(manifest_path, files) if manifest_path and manifest_path.exists() else {}
+    )
     docs = [
         _document(p, entries.get(p.name), max_bytes)
         for p in files
-        if p.name != MANIFEST_NAME and not p.name.startswith(".") and p.name != "README.md"
+        if p.name != MANIFEST_NAME
+        and not p.name.startswith(".")
+        and p.name != "README.md"
         and (supported(p) or p.name in entries or _looks_like_document(p))
     ]
     if not docs:
         raise InputError(f"{root}: no documents found; add .txt or .md letters and replies")
-    manifest_hash = _sha256(manifest_path.read_bytes()) if manifest_path and manifest_path.exists() else None
+    manifest_hash = (
+        _sha256(manifest_path.read_bytes()) if manifest_path and manifest_path.exists() else None
+    )
     return Corpus(root, tuple(docs), manifest_hash)
 
 
@@ -140,12 +148,17 @@ def infer_metadata(path: Path, text: str) -> dict[str, str]:
     """Best guesses at role, date, author and title from the text itself."""
     head = text[:3000]
     meta: dict[str, str] = {"role": "reply" if REPLY_CUES.search(head) else "request"}
-    date = next((d for line in head.splitlines() if len(line.strip()) < 40
-                 for d in [find_date(line)] if d), None)
+    date = next(
+        (d for line in head.splitlines() if len(line.strip()) < 40 for d in [find_date(line)] if d),
+        None,
+    )
     if date:
         meta["date"] = date
-    mission = re.search(r"permanent mission\s+of\s+(?:the\s+)?([A-Za-z .]+?)(?:\s+to\b|$)",
-                        re.sub(r"\s+", " ", head), re.IGNORECASE)
+    mission = re.search(
+        r"permanent mission\s+of\s+(?:the\s+)?([A-Za-z .]+?)(?:\s+to\b|$)",
+        re.sub(r"\s+", " ", head),
+        re.IGNORECASE,
+    )
     if mission:
         meta["author"] = f"Permanent Mission of {mission.group(1).strip().title()}"
     subject = re.search(r"^\W*SUBJECT:\s*(.+?)\W*$", head, re.MULTILINE)
@@ -187,11 +200,13 @@ def _check_entry(path: Path, raw: str, i: int, entry: dict[str, object], names: 
         raise fail(key, f"unknown key '{key}'; allowed: {', '.join(sorted(MANIFEST_KEYS))}")
     file = entry.get("file")
     if not isinstance(file, str):
-        raise fail("file", "entry has no file = \"...\"; name the document it describes")
+        raise fail("file", 'entry has no file = "..."; name the document it describes')
     if file not in names:
-        raise fail("file", f"'{file}' is not in the corpus folder; fix the name or remove the entry")
+        raise fail(
+            "file", f"'{file}' is not in the corpus folder; fix the name or remove the entry"
+        )
     if "role" in entry and entry["role"] not in ROLES:
-        raise fail("role", f"role must be \"request\" or \"reply\", not {entry.get('role')!r}")
+        raise fail("role", f'role must be "request" or "reply", not {entry.get("role")!r}')
     date = str(entry.get("date", ""))
     if date and not _valid_iso(date):
         raise fail("date", f"date {date!r} is not ISO 8601; write YYYY-MM-DD (or YYYY-MM, YYYY)")

@@ -6,6 +6,7 @@ so ``--help``, cached re-runs and the logic tests never pay their 8–12 s impor
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import importlib.util
@@ -79,8 +80,13 @@ class FakeEmbedder:
 class SentenceTransformerEmbedder:
     """A sentence-transformers model loaded from an installed package or a folder."""
 
-    def __init__(self, spec: str, batch_size: int = 32, device: str | None = None,
-                 progress: Callable[[int, int], None] | None = None) -> None:
+    def __init__(
+        self,
+        spec: str,
+        batch_size: int = 32,
+        device: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
         self.identity = resolve_model(spec)
         self.batch_size = batch_size
         self.device = device or "cpu"
@@ -97,17 +103,20 @@ class SentenceTransformerEmbedder:
             try:
                 from sentence_transformers import SentenceTransformer
             except ImportError:
-                raise ModelError("sentence-transformers is not installed; run `make setup` or "
-                                 "pip install -e .") from None
+                raise ModelError(
+                    "sentence-transformers is not installed; run `make setup` or pip install -e ."
+                ) from None
             try:
                 self._model = SentenceTransformer(self.identity.path, device=self.device)
             except Exception as e:  # the library raises many kinds; the user needs one line
-                raise ModelError(f"{self.identity.path}: model failed to load ({e}); reinstall "
-                                 f"{self.identity.package}") from None
+                raise ModelError(
+                    f"{self.identity.path}: model failed to load ({e}); reinstall "
+                    f"{self.identity.package}"
+                ) from None
         return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Encode in a canonical order (by length, then text) so batches never depend on call order."""
+        """Encode in a canonical order (length, then text): batches never depend on call order."""
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         model = self._load()
@@ -117,8 +126,11 @@ class SentenceTransformerEmbedder:
         for start in range(0, len(order), self.batch_size):
             idx = order[start : start + self.batch_size]
             vecs = model.encode(  # type: ignore[attr-defined]
-                [texts[i] for i in idx], batch_size=self.batch_size,
-                normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False,
+                [texts[i] for i in idx],
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
             ).astype(np.float32)
             if out is None:
                 out = np.zeros((len(texts), vecs.shape[1]), dtype=np.float32)
@@ -143,8 +155,10 @@ def resolve_model(spec: str) -> ModelIdentity:
         module = spec.replace("-", "_")
         found = importlib.util.find_spec(module) if re.fullmatch(r"[\w.]+", module) else None
         if found is None or not found.submodule_search_locations:
-            raise ModelError(f"model '{spec}' is not installed; pip install {spec} "
-                             "(or pass --model with a folder holding a sentence-transformers model)")
+            raise ModelError(
+                f"model '{spec}' is not installed; pip install {spec} "
+                "(or pass --model with a folder holding a sentence-transformers model)"
+            )
         root = Path(next(iter(found.submodule_search_locations)))
         folder = next((p.parent for p in sorted(root.rglob("modules.json"))), root)
         package = spec
@@ -175,10 +189,8 @@ def weights_hash(folder: Path) -> str:
             for chunk in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(chunk)
         known[memo_key] = digest.hexdigest()
-        try:
+        with contextlib.suppress(OSError):
             memo.write_text(json.dumps(known))
-        except OSError:
-            pass
     return str(known[memo_key])
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,25 +18,69 @@ from typing import TYPE_CHECKING
 from .errors import InputError
 
 if TYPE_CHECKING:
+    from .corpus import Document
     from .pipeline import Analysis, ConcernResult
-    from .segment import Segmentation
+    from .segment import ReplyPassage, Segmentation
 
 Row = dict[str, str]
 
 CONCERN_COLUMNS = [
-    "concern_id", "request_doc", "request_date", "author", "addressee", "section", "number",
-    "kind", "text", "verdict", "reason", "confidence", "reply_doc", "reply_date",
-    "reply_passage_id", "evidence_role", "reply_text", "evidence_sentence", "similarity",
-    "coverage", "specificity", "deflection", "covered", "missing", "parts", "cues", "timing",
-    "start", "end",
+    "concern_id",
+    "request_doc",
+    "request_date",
+    "author",
+    "addressee",
+    "section",
+    "number",
+    "kind",
+    "text",
+    "verdict",
+    "reason",
+    "confidence",
+    "reply_doc",
+    "reply_date",
+    "reply_passage_id",
+    "evidence_role",
+    "reply_text",
+    "evidence_sentence",
+    "similarity",
+    "coverage",
+    "specificity",
+    "deflection",
+    "covered",
+    "missing",
+    "parts",
+    "cues",
+    "timing",
+    "start",
+    "end",
 ]
 MATCH_COLUMNS = [
-    "concern_id", "rank", "passage_id", "reply_doc", "paired", "dense", "lexical", "fused",
-    "sentence_similarity", "sentence",
+    "concern_id",
+    "rank",
+    "passage_id",
+    "reply_doc",
+    "paired",
+    "dense",
+    "lexical",
+    "fused",
+    "sentence_similarity",
+    "sentence",
 ]
 PASSAGE_COLUMNS = ["passage_id", "doc", "answers", "start", "end", "sentences", "text"]
-SEGMENT_COLUMNS = ["doc", "role", "item", "id", "kind", "section", "number", "addressee",
-                   "start", "end", "text"]
+SEGMENT_COLUMNS = [
+    "doc",
+    "role",
+    "item",
+    "id",
+    "kind",
+    "section",
+    "number",
+    "addressee",
+    "start",
+    "end",
+    "text",
+]
 
 
 @dataclass(frozen=True)
@@ -54,39 +99,75 @@ def tables(analysis: Analysis) -> RunTables:
     docs = {d.name: d for d in analysis.corpus.documents}
     concerns = [_concern_row(r, passages, docs) for r in analysis.results]
     matches = [
-        {"concern_id": r.concern.concern_id, "rank": str(e.rank), "passage_id": e.passage_id,
-         "reply_doc": passages[e.passage_id].doc, "paired": "yes" if e.paired else "no",
-         "dense": _num(e.dense), "lexical": _num(e.lexical), "fused": _num(e.fused),
-         "sentence_similarity": _num(e.sentence_similarity), "sentence": e.sentence}
-        for r in analysis.results for e in r.evidence
+        {
+            "concern_id": r.concern.concern_id,
+            "rank": str(e.rank),
+            "passage_id": e.passage_id,
+            "reply_doc": passages[e.passage_id].doc,
+            "paired": "yes" if e.paired else "no",
+            "dense": _num(e.dense),
+            "lexical": _num(e.lexical),
+            "fused": _num(e.fused),
+            "sentence_similarity": _num(e.sentence_similarity),
+            "sentence": e.sentence,
+        }
+        for r in analysis.results
+        for e in r.evidence
     ]
     return RunTables(concerns, matches, passage_rows(analysis.segmentation))
 
 
 def passage_rows(seg: Segmentation) -> list[Row]:
     return [
-        {"passage_id": p.passage_id, "doc": p.doc, "answers": p.answers, "start": str(p.start),
-         "end": str(p.end), "sentences": str(len(p.sentences)), "text": p.text}
+        {
+            "passage_id": p.passage_id,
+            "doc": p.doc,
+            "answers": p.answers,
+            "start": str(p.start),
+            "end": str(p.end),
+            "sentences": str(len(p.sentences)),
+            "text": p.text,
+        }
         for p in seg.passages
     ]
 
 
-def _concern_row(r: ConcernResult, passages: dict, docs: dict) -> Row:  # type: ignore[type-arg]
+def _concern_row(
+    r: ConcernResult, passages: dict[str, ReplyPassage], docs: dict[str, Document]
+) -> Row:
     c = r.concern
     request = docs[c.doc]
     e = r.evidence[0] if r.evidence else None
     s = r.signals
-    role = "" if e is None else (
-        "paired answer" if e.paired else
-        "nearest passage (not relevant)" if r.decision.verdict.value == "ignored" else "best match")
+    role = (
+        ""
+        if e is None
+        else (
+            "paired answer"
+            if e.paired
+            else "nearest passage (not relevant)"
+            if r.decision.verdict.value == "ignored"
+            else "best match"
+        )
+    )
     return {
-        "concern_id": c.concern_id, "request_doc": c.doc, "request_date": request.date,
-        "author": request.author, "addressee": c.addressee or request.addressee,
-        "section": c.section, "number": c.number, "kind": c.kind, "text": c.text,
-        "verdict": r.decision.verdict.value, "reason": r.decision.reason.value,
-        "confidence": f"{r.decision.confidence:.2f}", "reply_doc": r.reply_doc,
-        "reply_date": r.reply_date, "reply_passage_id": e.passage_id if e else "",
-        "evidence_role": role, "reply_text": passages[e.passage_id].text if e else "",
+        "concern_id": c.concern_id,
+        "request_doc": c.doc,
+        "request_date": request.date,
+        "author": request.author,
+        "addressee": c.addressee or request.addressee,
+        "section": c.section,
+        "number": c.number,
+        "kind": c.kind,
+        "text": c.text,
+        "verdict": r.decision.verdict.value,
+        "reason": r.decision.reason.value,
+        "confidence": f"{r.decision.confidence:.2f}",
+        "reply_doc": r.reply_doc,
+        "reply_date": r.reply_date,
+        "reply_passage_id": e.passage_id if e else "",
+        "evidence_role": role,
+        "reply_text": passages[e.passage_id].text if e else "",
         "evidence_sentence": e.sentence if e else "",
         "similarity": _num(e.dense) if e else "",
         "coverage": _num(s.coverage.share) if s else "",
@@ -94,40 +175,76 @@ def _concern_row(r: ConcernResult, passages: dict, docs: dict) -> Row:  # type: 
         "deflection": _num(s.deflection) if s else "",
         "covered": "; ".join(s.coverage.covered) if s else "",
         "missing": "; ".join(s.coverage.missing) if s else "",
-        "parts": r.parts_covered, "cues": "; ".join(c.value for c in s.cues) if s else "",
-        "timing": r.timing, "start": str(c.start), "end": str(c.end),
+        "parts": r.parts_covered,
+        "cues": "; ".join(c.value for c in s.cues) if s else "",
+        "timing": r.timing,
+        "start": str(c.start),
+        "end": str(c.end),
     }
 
 
-def segment_rows(analysis_seg: Segmentation, roles: dict[str, str]) -> list[Row]:
+def segment_rows(analysis_seg: Segmentation, roles: Mapping[str, str]) -> list[Row]:
     """One row per concern and passage, for `comparator segment --csv`."""
     rows: list[Row] = []
     for c in analysis_seg.concerns:
-        rows.append({"doc": c.doc, "role": roles.get(c.doc, ""), "item": "concern",
-                     "id": c.concern_id, "kind": c.kind, "section": c.section,
-                     "number": c.number, "addressee": c.addressee, "start": str(c.start),
-                     "end": str(c.end), "text": c.text})
+        rows.append(
+            {
+                "doc": c.doc,
+                "role": roles.get(c.doc, ""),
+                "item": "concern",
+                "id": c.concern_id,
+                "kind": c.kind,
+                "section": c.section,
+                "number": c.number,
+                "addressee": c.addressee,
+                "start": str(c.start),
+                "end": str(c.end),
+                "text": c.text,
+            }
+        )
     for p in analysis_seg.passages:
-        rows.append({"doc": p.doc, "role": roles.get(p.doc, ""), "item": "passage",
-                     "id": p.passage_id, "kind": "passage", "section": p.section,
-                     "number": "", "addressee": "", "start": str(p.start), "end": str(p.end),
-                     "text": p.text})
+        rows.append(
+            {
+                "doc": p.doc,
+                "role": roles.get(p.doc, ""),
+                "item": "passage",
+                "id": p.passage_id,
+                "kind": "passage",
+                "section": p.section,
+                "number": "",
+                "addressee": "",
+                "start": str(p.start),
+                "end": str(p.end),
+                "text": p.text,
+            }
+        )
     return rows
 
 
 def to_csv(rows: list[Row], columns: list[str]) -> str:
     """RFC 4180 CSV (CRLF line ends, quotes where needed), UTF-8 without BOM."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\r\n",
-                            quoting=csv.QUOTE_MINIMAL, extrasaction="ignore")
+    writer = csv.DictWriter(
+        buf,
+        fieldnames=columns,
+        lineterminator="\r\n",
+        quoting=csv.QUOTE_MINIMAL,
+        extrasaction="ignore",
+    )
     writer.writeheader()
     writer.writerows(rows)
     return buf.getvalue()
 
 
 def to_json(t: RunTables) -> str:
-    return json.dumps({"concerns": t.concerns, "matches": t.matches, "passages": t.passages},
-                      ensure_ascii=False, indent=2) + "\n"
+    return (
+        json.dumps(
+            {"concerns": t.concerns, "matches": t.matches, "passages": t.passages},
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 def read_csv(path: Path) -> list[Row]:
@@ -135,9 +252,14 @@ def read_csv(path: Path) -> list[Row]:
         with path.open(encoding="utf-8", newline="") as fh:
             return list(csv.DictReader(fh))
     except FileNotFoundError:
-        raise InputError(f"{path}: missing; is this a run folder made by `comparator run`?") from None
+        raise InputError(
+            f"{path}: missing; is this a run folder made by `comparator run`?"
+        ) from None
 
 
 def read_tables(run_dir: Path) -> RunTables:
-    return RunTables(read_csv(run_dir / "concerns.csv"), read_csv(run_dir / "matches.csv"),
-                     read_csv(run_dir / "passages.csv"))
+    return RunTables(
+        read_csv(run_dir / "concerns.csv"),
+        read_csv(run_dir / "matches.csv"),
+        read_csv(run_dir / "passages.csv"),
+    )

@@ -29,7 +29,8 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, list
     size = path.stat().st_size
     if size > max_bytes:
         raise InputError(
-            f"{path}: file is {size // 1_048_576} MiB, over the {max_bytes // 1_048_576} MiB limit; "
+            f"{path}: file is {size // 1_048_576} MiB, over the "
+            f"{max_bytes // 1_048_576} MiB limit; "
             "raise it with --max-file-mb or split the file"
         )
     data = path.read_bytes()
@@ -47,10 +48,14 @@ def _decode_text(path: Path, data: bytes) -> tuple[str, list[str]]:
 
         best = from_bytes(data).best()
         if best is None:
-            raise InputError(f"{path}: text is not UTF-8 and its encoding could not be detected; "
-                             "re-save it as UTF-8") from None
+            raise InputError(
+                f"{path}: text is not UTF-8 and its encoding could not be detected; "
+                "re-save it as UTF-8"
+            ) from None
         text = str(best)
-        warnings.append(f"{path}: not UTF-8; decoded as {best.encoding}. Re-save as UTF-8 to be sure")
+        warnings.append(
+            f"{path}: not UTF-8; decoded as {best.encoding}. Re-save as UTF-8 to be sure"
+        )
     if not text.strip():
         raise InputError(f"{path}: file is empty; remove it from the corpus or add its text")
     return text, warnings

@@ -11,21 +11,23 @@ import numpy as np
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]|\d+(?:[.,]\d+)*")
 # Words that frame an ask rather than name what is asked about.
-ASK_WORDS = set(
-    """please provide information any additional comment comments may have above-mentioned
-    mentioned allegations allegation specific details detail indicate intends intend take taken
-    measures measure government governments your ensure guarantee guaranteeing
-    guarantees adopt adopting necessary including include includes well also like likewise
-    particularly especially notably already currently current longer order effective
-    effectively mainly many various several certain existing would could shall must should
-    need needs needed among within without upon whether via i.e e.g etc always new one two
-    way ways means related regarding respect relevant above below following further observe
-    apply available line commit addressing address regardless achieve purpose course generate
-    offer taken seek seeks aimed order propose proposed consider considering put act acts
-    case cases response responses person persons people individual individuals state issue
-    issues matter matters area areas effort efforts step steps action actions continue
-    support supporting develop developing strengthen encourage promote promoting allow
-    number numbers observing noting""".split()
+ASK_WORDS = frozenset(
+    """
+    please provide information any additional comment comments may have above-mentioned
+    mentioned allegations allegation specific details detail indicate intends intend
+    take taken measures measure government governments your ensure guarantee
+    guaranteeing guarantees adopt adopting necessary including include includes well
+    also like likewise particularly especially notably already currently current longer
+    order effective effectively mainly many various several certain existing would could
+    shall must should need needs needed among within without upon whether via i.e e.g
+    etc always new one two way ways means related regarding respect relevant above below
+    following further observe apply available line commit addressing address regardless
+    achieve purpose course generate offer taken seek seeks aimed order propose proposed
+    consider considering put act acts case cases response responses person persons
+    people individual individuals state issue issues matter matters area areas effort
+    efforts step steps action actions continue support supporting develop developing
+    strengthen encourage promote promoting allow number numbers observing noting
+    """.split()  # noqa: SIM905
 )
 
 
@@ -138,4 +140,4 @@ class LexicalIndex:
 
     @property
     def _vocab(self) -> dict[str, int]:
-        return self._retriever.vocab_dict  # type: ignore[no-any-return]
+        return dict(self._retriever.vocab_dict)

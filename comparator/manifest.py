@@ -16,8 +16,19 @@ from .config import Config
 from .corpus import Corpus
 from .embed import ModelIdentity
 
-KEY_PACKAGES = ("numpy", "pandas", "rich", "click", "pysbd", "bm25s", "PyStemmer",
-                "sentence-transformers", "transformers", "torch", "tokenizers")
+KEY_PACKAGES = (
+    "numpy",
+    "pandas",
+    "rich",
+    "click",
+    "pysbd",
+    "bm25s",
+    "PyStemmer",
+    "sentence-transformers",
+    "transformers",
+    "torch",
+    "tokenizers",
+)
 
 
 def run_id(corpus: Corpus, config: Config, model: ModelIdentity) -> str:
@@ -52,34 +63,64 @@ def package_versions() -> dict[str, str]:
 
 def git_commit(where: Path) -> str | None:
     try:
-        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=where, capture_output=True,
-                              text=True, timeout=5, check=False)
+        done = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=where,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() or None if done.returncode == 0 else None
 
 
-def build(rid: str, corpus: Corpus, config: Config, model: ModelIdentity,
-          outputs: dict[str, bytes], cache: dict[str, int], warnings: tuple[str, ...]) -> dict[str, Any]:
+def build(
+    rid: str,
+    corpus: Corpus,
+    config: Config,
+    model: ModelIdentity,
+    outputs: dict[str, bytes],
+    cache: dict[str, int],
+    warnings: tuple[str, ...],
+) -> dict[str, Any]:
     return {
         "run_id": rid,
         "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "tool": {"name": "comparator", "version": __version__, "source_sha256": code_fingerprint(),
-                 "git_commit": git_commit(Path(__file__).parent)},
+        "tool": {
+            "name": "comparator",
+            "version": __version__,
+            "source_sha256": code_fingerprint(),
+            "git_commit": git_commit(Path(__file__).parent),
+        },
         "python": platform.python_version(),
         "packages": package_versions(),
-        "model": {"name": model.name, "package": model.package, "version": model.version,
-                  "weights_sha256": model.weights_sha256},
+        "model": {
+            "name": model.name,
+            "package": model.package,
+            "version": model.version,
+            "weights_sha256": model.weights_sha256,
+        },
         "config": config.as_dict(),
         "corpus": str(corpus.root),
         "corpus_manifest_sha256": corpus.manifest_sha256,
         "inputs": [
-            {"file": d.name, "sha256": d.sha256, "role": d.role, "author": d.author,
-             "addressee": d.addressee, "date": d.date, "title": d.title,
-             "inferred": list(d.inferred)}
+            {
+                "file": d.name,
+                "sha256": d.sha256,
+                "role": d.role,
+                "author": d.author,
+                "addressee": d.addressee,
+                "date": d.date,
+                "title": d.title,
+                "inferred": list(d.inferred),
+            }
             for d in corpus.documents
         ],
-        "outputs": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(outputs.items())},
+        "outputs": {
+            name: hashlib.sha256(data).hexdigest() for name, data in sorted(outputs.items())
+        },
         "embedding_cache": cache,
         "warnings": list(warnings),
     }
@@ -92,7 +133,8 @@ def read(run_dir: Path) -> dict[str, Any]:
     try:
         return dict(json.loads(path.read_text(encoding="utf-8")))
     except FileNotFoundError:
-        raise InputError(f"{run_dir}: not a run folder (no manifest.json); "
-                         "make one with `comparator run`") from None
+        raise InputError(
+            f"{run_dir}: not a run folder (no manifest.json); make one with `comparator run`"
+        ) from None
     except ValueError as e:
         raise InputError(f"{path}: damaged manifest ({e}); re-run the analysis") from None

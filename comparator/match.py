@@ -38,8 +38,9 @@ class Vectors:
     sentence_owner: np.ndarray  # passage row of each sentence row
 
 
-def top_k_cosine(queries: np.ndarray, docs: np.ndarray, k: int,
-                 chunk_rows: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+def top_k_cosine(
+    queries: np.ndarray, docs: np.ndarray, k: int, chunk_rows: int = 1024
+) -> tuple[np.ndarray, np.ndarray]:
     """Top-k docs by dot product (cosine for unit vectors), chunked to bound memory.
 
     Ties are broken by the lower document index, so results are reproducible.
@@ -77,8 +78,9 @@ def fused_scores(dense: np.ndarray, lexical: np.ndarray, dense_weight: float) ->
     return dense_weight * dense + (1.0 - dense_weight) * scaled
 
 
-def match_concerns(concerns: Sequence[Concern], passages: Sequence[ReplyPassage],
-                   vectors: Vectors, config: Config) -> dict[str, tuple[Evidence, ...]]:
+def match_concerns(
+    concerns: Sequence[Concern], passages: Sequence[ReplyPassage], vectors: Vectors, config: Config
+) -> dict[str, tuple[Evidence, ...]]:
     """Ranked evidence per concern id: paired answer passages first, then the best of the rest."""
     if not passages:
         return {c.concern_id: () for c in concerns}
@@ -106,12 +108,21 @@ def _rank_paired(rows: list[int], fused: np.ndarray) -> list[int]:
     the rest of the answer follows by relevance (all of it is scored)."""
     if not rows:
         return []
-    return [rows[0]] + sorted(rows[1:], key=lambda r: (-fused[r], r))
+    return [rows[0], *sorted(rows[1:], key=lambda r: (-fused[r], r))]
 
 
-def _evidence(row: int, rank: int, concern: Concern, passages: Sequence[ReplyPassage],
-              vectors: Vectors, ci: int, dense: np.ndarray, lexical: np.ndarray,
-              fused: np.ndarray, paired: bool) -> Evidence:
+def _evidence(
+    row: int,
+    rank: int,
+    concern: Concern,
+    passages: Sequence[ReplyPassage],
+    vectors: Vectors,
+    ci: int,
+    dense: np.ndarray,
+    lexical: np.ndarray,
+    fused: np.ndarray,
+    paired: bool,
+) -> Evidence:
     sent_rows = np.flatnonzero(vectors.sentence_owner == row)
     passage = passages[row]
     if len(sent_rows):
@@ -120,5 +131,13 @@ def _evidence(row: int, rank: int, concern: Concern, passages: Sequence[ReplyPas
         sentence, sim = passage.sentences[best], float(sims[best])
     else:
         sentence, sim = passage.text, float(dense[row])
-    return Evidence(passage.passage_id, rank, float(dense[row]), float(lexical[row]),
-                    float(fused[row]), sentence, sim, paired)
+    return Evidence(
+        passage.passage_id,
+        rank,
+        float(dense[row]),
+        float(lexical[row]),
+        float(fused[row]),
+        sentence,
+        sim,
+        paired,
+    )

@@ -7,6 +7,7 @@ the original file, so a user can check the cut.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +21,9 @@ ANGLE_URL = re.compile(r"<(https?://[^>\s]+|www\.[^>\s]+)>")
 # between sentence end and the next sentence ("detentions. 1 These").
 GLUED_FOOTNOTE = re.compile(r"(?<=[a-z\)][.,;:”\"’])\d{1,3}(?=\s|$)")
 FLOATING_FOOTNOTE = re.compile(r"(?<=[.;:”\"’])[ \t]+\d{1,2}(?=[ \t]*(?:\n|$)|[ \t]+[A-Z])")
-PAGE_NUMBER_LINE = re.compile(r"^[ \t]*(?:page[ \t]+)?\d{1,4}(?:[ \t]+of[ \t]+\d{1,4})?[ \t]*$", re.I | re.M)
+PAGE_NUMBER_LINE = re.compile(
+    r"^[ \t]*(?:page[ \t]+)?\d{1,4}(?:[ \t]+of[ \t]+\d{1,4})?[ \t]*$", re.I | re.M
+)
 LIST_MARKER = re.compile(r"^(?:[-*•●▪◦‣–]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\))\s+")
 TERMINAL = ".!?:;"
 
@@ -45,7 +48,9 @@ class MappedText:
     def slice(self, start: int, end: int) -> MappedText:
         return MappedText(self.text[start:end], (*self.origin[start:end], self.span(start, end)[1]))
 
-    def sub(self, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str]) -> MappedText:
+    def sub(
+        self, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str]
+    ) -> MappedText:
         """Regex substitution; kept groups map exactly, inserted text maps to the match start."""
         out: list[str] = []
         origin: list[int] = []
@@ -112,8 +117,9 @@ def _is_footnote(raw_par: str) -> bool:
 
 def _is_emphasized(raw_par: str) -> bool:
     body = re.sub(r"^\s*[-*•●]\s+(?=[*_])", "", raw_par.strip())
-    return bool(re.match(r"[*_]{1,3}\S", body)) and bool(re.search(r"\S[*_]{1,3}$", body)) or (
-        bool(re.search(r"\S[*_]{2,3}$", body)) and bool(re.match(r"(?:[-*•●]\s+)?\d{1,3}[.)]", body))
+    return (bool(re.match(r"[*_]{1,3}\S", body)) and bool(re.search(r"\S[*_]{1,3}$", body))) or (
+        bool(re.search(r"\S[*_]{2,3}$", body))
+        and bool(re.match(r"(?:[-*•●]\s+)?\d{1,3}[.)]", body))
     )
 
 
@@ -152,12 +158,27 @@ def _split_lines(piece: MappedText) -> Iterator[MappedText]:
         if LIST_MARKER.match(line):
             cut_points.append(m.start())
     cut_points.append(len(piece.text))
-    for a, b in zip(cut_points, cut_points[1:], strict=False):
+    for a, b in itertools.pairwise(cut_points):
         if piece.text[a:b].strip():
             yield piece.slice(a, b)
 
 
-SMALL_WORDS = {"of", "the", "and", "to", "in", "on", "for", "a", "an", "at", "by", "with", "or", "vs"}
+SMALL_WORDS = {
+    "of",
+    "the",
+    "and",
+    "to",
+    "in",
+    "on",
+    "for",
+    "a",
+    "an",
+    "at",
+    "by",
+    "with",
+    "or",
+    "vs",
+}
 
 
 def is_heading_line(line: str) -> bool:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
-
 import math
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -46,30 +45,50 @@ class Analysis:
     warnings: tuple[str, ...] = ()
 
 
-def analyse(corpus: Corpus, config: Config, embedder: Embedder,
-            cache: EmbeddingCache | None) -> Analysis:
+def analyse(
+    corpus: Corpus, config: Config, embedder: Embedder, cache: EmbeddingCache | None
+) -> Analysis:
     require_both_roles(corpus)
     seg = segment_corpus(corpus)
     passage_stems = [StemText(p.text) for p in seg.passages]
-    concepts = {c.concern_id: _informative(key_concepts(c.text, imperative_start(c.text)),
-                                           passage_stems, config)
-                for c in seg.concerns}
+    concepts = {
+        c.concern_id: _informative(
+            key_concepts(c.text, imperative_start(c.text)), passage_stems, config
+        )
+        for c in seg.concerns
+    }
     vectors, concept_vecs = _embed(seg, concepts, embedder, cache)
     matches = match_concerns(seg.concerns, seg.passages, vectors, config)
     docs = {d.name: d for d in corpus.documents}
     passages = {p.passage_id: (i, p) for i, p in enumerate(seg.passages)}
     results = tuple(
-        _score(c, matches[c.concern_id], concepts[c.concern_id], concept_vecs, vectors,
-               passages, docs, config)
+        _score(
+            c,
+            matches[c.concern_id],
+            concepts[c.concern_id],
+            concept_vecs,
+            vectors,
+            passages,
+            docs,
+            config,
+        )
         for c in seg.concerns
     )
     warnings = tuple(w for d in corpus.documents for w in d.warnings) + seg.warnings
-    return Analysis(corpus, seg, results, config, embedder.identity,
-                    cache.stats if cache else CacheStats(), warnings)
+    return Analysis(
+        corpus,
+        seg,
+        results,
+        config,
+        embedder.identity,
+        cache.stats if cache else CacheStats(),
+        warnings,
+    )
 
 
-def _informative(concepts: Sequence[Concept], passage_stems: Sequence[StemText],
-                 config: Config) -> tuple[tuple[Concept, float], ...]:
+def _informative(
+    concepts: Sequence[Concept], passage_stems: Sequence[StemText], config: Config
+) -> tuple[tuple[Concept, float], ...]:
     """Each concept with its weight (smoothed IDF over reply passages); concepts that most
     passages mention ('United States') prove nothing and are dropped."""
     n = len(passage_stems)
@@ -82,9 +101,12 @@ def _informative(concepts: Sequence[Concept], passage_stems: Sequence[StemText],
     return tuple(out)
 
 
-def _embed(seg: Segmentation, concepts: dict[str, tuple[tuple[Concept, float], ...]],
-           embedder: Embedder,
-           cache: EmbeddingCache | None) -> tuple[Vectors, dict[str, np.ndarray]]:
+def _embed(
+    seg: Segmentation,
+    concepts: dict[str, tuple[tuple[Concept, float], ...]],
+    embedder: Embedder,
+    cache: EmbeddingCache | None,
+) -> tuple[Vectors, dict[str, np.ndarray]]:
     concern_texts = [c.text for c in seg.concerns]
     passage_texts = [p.text for p in seg.passages]
     sentences = [s for p in seg.passages for s in p.sentences]
@@ -92,18 +114,29 @@ def _embed(seg: Segmentation, concepts: dict[str, tuple[tuple[Concept, float], .
     phrases = sorted({k.phrase for ks in concepts.values() for k, _ in ks})
     everything = concern_texts + passage_texts + sentences + phrases
     vecs = embed_texts(everything, embedder, cache)
-    a, b, c = len(concern_texts), len(concern_texts) + len(passage_texts), len(everything) - len(phrases)
+    a, b, c = (
+        len(concern_texts),
+        len(concern_texts) + len(passage_texts),
+        len(everything) - len(phrases),
+    )
     phrase_vec = dict(zip(phrases, vecs[c:], strict=True))
-    concept_vecs = {cid: np.stack([phrase_vec[k.phrase] for k, _ in ks]) if ks else np.zeros((0, 1))
-                    for cid, ks in concepts.items()}
+    concept_vecs = {
+        cid: np.stack([phrase_vec[k.phrase] for k, _ in ks]) if ks else np.zeros((0, 1))
+        for cid, ks in concepts.items()
+    }
     return Vectors(vecs[:a], vecs[a:b], vecs[b:c], owner), concept_vecs
 
 
-def _score(concern: Concern, evidence: tuple[Evidence, ...],
-           weighted: tuple[tuple[Concept, float], ...],
-           concept_vecs: dict[str, np.ndarray], vectors: Vectors,
-           passages: dict[str, tuple[int, ReplyPassage]], docs: dict[str, Document],
-           config: Config) -> ConcernResult:
+def _score(
+    concern: Concern,
+    evidence: tuple[Evidence, ...],
+    weighted: tuple[tuple[Concept, float], ...],
+    concept_vecs: dict[str, np.ndarray],
+    vectors: Vectors,
+    passages: dict[str, tuple[int, ReplyPassage]],
+    docs: dict[str, Document],
+    config: Config,
+) -> ConcernResult:
     if not evidence:
         return ConcernResult(concern, decide(None, None, 0.0, config), (), None, "", "", "", "")
     concepts = [k for k, _ in weighted]
@@ -115,22 +148,38 @@ def _score(concern: Concern, evidence: tuple[Evidence, ...],
     text = "\n".join(passages[e.passage_id][1].text for e in answer)
     sentences = [s for e in answer for s in passages[e.passage_id][1].sentences]
     vecs = concept_vecs[concern.concern_id]
-    cov = coverage(concepts, text, vecs, vectors.sentences[sent_rows], config.concept_similarity,
-                   weights)
+    cov = coverage(
+        concepts, text, vecs, vectors.sentences[sent_rows], config.concept_similarity, weights
+    )
     primary_row = passages[primary.passage_id][0]
-    primary_cov = coverage(concepts, passages[primary.passage_id][1].text, vecs,
-                           vectors.sentences[vectors.sentence_owner == primary_row],
-                           config.concept_similarity, weights).share
+    primary_cov = coverage(
+        concepts,
+        passages[primary.passage_id][1].text,
+        vecs,
+        vectors.sentences[vectors.sentence_owner == primary_row],
+        config.concept_similarity,
+        weights,
+    ).share
     lead_stems = {k.stems for k in key_concepts(lead_text(concern), imperative_start(concern.text))}
     lead = [k for k in concepts if k.stems in lead_stems]
-    signals = replace(read_evidence(sentences, cov),
-                      refusal_coverage=refusal_coverage(lead, sentences))
-    decision = decide(primary, signals, primary_cov, config,
-                      written_for_it=bool(concern.paired_passages))
+    signals = replace(
+        read_evidence(sentences, cov), refusal_coverage=refusal_coverage(lead, sentences)
+    )
+    decision = decide(
+        primary, signals, primary_cov, config, written_for_it=bool(concern.paired_passages)
+    )
     reply = docs[passages[primary.passage_id][1].doc]
     request = docs[concern.doc]
-    return ConcernResult(concern, decision, evidence, signals, _parts(concern, cov),
-                         timing(request, reply), reply.name, reply.date)
+    return ConcernResult(
+        concern,
+        decision,
+        evidence,
+        signals,
+        _parts(concern, cov),
+        timing(request, reply),
+        reply.name,
+        reply.date,
+    )
 
 
 def lead_text(concern: Concern) -> str:

@@ -10,6 +10,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from rich.console import Console
@@ -42,7 +43,7 @@ def highlighted(snippet: str, terms: Iterable[str]) -> Text:
 
 
 def scorecard(rows: list[Row], titles: dict[str, str]) -> Table:
-    table = Table(title="Scorecard", title_justify="left", expand=False)
+    table = Table(title="Scorecard", title_justify="left", expand=True)
     table.add_column("Request", overflow="fold", ratio=3)
     table.add_column("n", justify="right")
     for v in VERDICTS:
@@ -86,8 +87,11 @@ def concerns_table(rows: list[Row]) -> Table:
             evidence = Text("— no relevant passage", style="dim")
         else:
             evidence = highlighted(short(r["evidence_sentence"], 120), r["covered"].split("; "))
-            evidence.append(f"\n{r['reply_passage_id']} · sim {float(r['similarity']):.2f}"
-                            f"{' · ' + r['timing'] if r['timing'] == 'prior' else ''}", style="dim")
+            evidence.append(
+                f"\n{r['reply_passage_id']} · sim {float(r['similarity']):.2f}"
+                f"{' · ' + r['timing'] if r['timing'] == 'prior' else ''}",
+                style="dim",
+            )
         missing = "all of it" if r["verdict"] == "ignored" else short(r["missing"], 80) or "—"
         table.add_row(r["concern_id"], verdict, short(r["text"], 120), evidence, missing)
     return table
@@ -97,17 +101,25 @@ def render_report(console: Console, t: RunTables, manifest: dict[str, Any]) -> N
     titles = {i["file"]: i.get("title", "") for i in manifest.get("inputs", [])}
     model = manifest.get("model", {})
     console.print(Text(f"comparator run {manifest.get('run_id', '')}", style="bold"))
-    console.print(f"corpus: {manifest.get('corpus', '')}   model: {model.get('name', '')} "
-                  f"{model.get('version', '')}", style="dim")
+    corpus = Path(str(manifest.get("corpus", ""))).name
+    console.print(
+        f"corpus: {corpus} ({len(manifest.get('inputs', []))} documents)   model: "
+        f"{model.get('name', '')} {model.get('version', '')}",
+        style="dim",
+    )
     console.print(scorecard(t.concerns, titles))
     console.print(concerns_table(t.concerns))
-    console.print("Legend: answered = the reply engages the ask; deflected = on topic but not "
-                  "engaging it; ignored = no relevant passage. `comparator show RUN "
-                  "--detail ID` explains one verdict.", style="dim")
+    console.print(
+        "Legend: answered = the reply engages the ask; deflected = on topic but not "
+        "engaging it; ignored = no relevant passage. `comparator show RUN "
+        "--detail ID` explains one verdict.",
+        style="dim",
+    )
 
 
-def render_detail(console: Console, t: RunTables, concern_id: str,
-                  config: dict[str, Any] | None = None) -> None:
+def render_detail(
+    console: Console, t: RunTables, concern_id: str, config: dict[str, Any] | None = None
+) -> None:
     base, _, part = concern_id.partition(".")
     row = next((r for r in t.concerns if r["concern_id"] == base), None)
     if row is None:
@@ -115,10 +127,16 @@ def render_detail(console: Console, t: RunTables, concern_id: str,
         from .errors import InputError
 
         raise InputError(f"no concern '{concern_id}' in this run; ids look like {known}…")
-    console.print(Text(f"{row['concern_id']}  ", style="bold") + verdict_text(row["verdict"])
-                  + Text(f"  {row['reason']}  confidence {row['confidence']}"))
-    console.print(f"{row['request_doc']} · {row['kind']} {row['number']} · section: "
-                  f"{row['section'] or '—'} · addressee: {row['addressee'] or '—'}", style="dim")
+    console.print(
+        Text(f"{row['concern_id']}  ", style="bold")
+        + verdict_text(row["verdict"])
+        + Text(f"  {row['reason']}  confidence {row['confidence']}")
+    )
+    console.print(
+        f"{row['request_doc']} · {row['kind']} {row['number']} · section: "
+        f"{row['section'] or '—'} · addressee: {row['addressee'] or '—'}",
+        style="dim",
+    )
     console.print(Text("\nConcern", style="bold"))
     console.print(row["text"])
     if part:
@@ -132,12 +150,22 @@ def render_detail(console: Console, t: RunTables, concern_id: str,
         ev.add_column(col, no_wrap=True)
     ev.add_column("best sentence", ratio=1, overflow="fold")
     for m in (m for m in t.matches if m["concern_id"] == base):
-        ev.add_row(m["rank"], m["passage_id"], m["paired"], m["dense"], m["lexical"],
-                   m["fused"], highlighted(short(m["sentence"], 200), row["covered"].split("; ")))
+        ev.add_row(
+            m["rank"],
+            m["passage_id"],
+            m["paired"],
+            m["dense"],
+            m["lexical"],
+            m["fused"],
+            highlighted(short(m["sentence"], 200), row["covered"].split("; ")),
+        )
     console.print(ev)
     if row["reply_text"]:
-        console.print(Text(f"\nCited passage {row['reply_passage_id']} ({row['evidence_role']})",
-                           style="bold"))
+        console.print(
+            Text(
+                f"\nCited passage {row['reply_passage_id']} ({row['evidence_role']})", style="bold"
+            )
+        )
         console.print(highlighted(row["reply_text"], row["covered"].split("; ")))
 
 
@@ -149,51 +177,70 @@ def decided_by(row: Row, cfg: dict[str, Any]) -> list[str]:
     spec, defl = float(row["specificity"]), float(row["deflection"])
     paired = row["evidence_role"] == "paired answer"
     if row["verdict"] == "ignored":
-        return [f"rule: ignored because coverage {cov:.2f} < ignore_coverage "
-                f"{cfg['ignore_coverage']} and similarity {sim:.2f} < ignore_similarity "
-                f"{cfg['ignore_similarity']}"]
+        return [
+            f"rule: ignored because coverage {cov:.2f} < ignore_coverage "
+            f"{cfg['ignore_coverage']} and similarity {sim:.2f} < ignore_similarity "
+            f"{cfg['ignore_similarity']}"
+        ]
     need_key = "answer_coverage" if paired else "unpaired_answer_coverage"
     position = "position" in row["cues"] or "refusal" in row["cues"]
     checks = [
         (cov >= cfg[need_key], f"coverage {cov:.2f} vs {need_key} {cfg[need_key]}"),
-        (position or spec >= cfg["answer_specificity"],
-         "explicit position stated" if position else
-         f"specificity {spec:.2f} vs answer_specificity {cfg['answer_specificity']}"),
-        (defl < cfg["deflection_share"], f"deflection {defl:.2f} vs deflection_share "
-         f"{cfg['deflection_share']} (must be below)"),
+        (
+            position or spec >= cfg["answer_specificity"],
+            "explicit position stated"
+            if position
+            else f"specificity {spec:.2f} vs answer_specificity {cfg['answer_specificity']}",
+        ),
+        (
+            defl < cfg["deflection_share"],
+            f"deflection {defl:.2f} vs deflection_share {cfg['deflection_share']} (must be below)",
+        ),
     ]
     verdict = row["verdict"]
-    return [f"rule: {verdict} — " + "; ".join(f"{'✓' if ok else '✗'} {text}" for ok, text in checks)]
+    return [
+        f"rule: {verdict} — " + "; ".join(f"{'✓' if ok else '✗'} {text}" for ok, text in checks)
+    ]
 
 
 def _part_text(text: str, label: str) -> str:
-    m = re.search(rf"(?:^|[:;]\s*)\(?{re.escape(label)}[.)]\s+(.+?)(?=[:;]\s*\(?[a-z][.)]\s|$)",
-                  text)
+    m = re.search(
+        rf"(?:^|[:;]\s*)\(?{re.escape(label)}[.)]\s+(.+?)(?=[:;]\s*\(?[a-z][.)]\s|$)", text
+    )
     return m.group(1) if m else "(no such part)"
 
 
 def _why(row: Row) -> list[str]:
     lines = [
         f"similarity of the cited passage: {row['similarity'] or '—'}",
-        f"key concepts covered: {row['coverage'] or '—'} (weighted) — "
-        f"{row['covered'] or 'none'}",
+        f"key concepts covered: {row['coverage'] or '—'} (weighted) — {row['covered'] or 'none'}",
         f"not addressed: {row['missing'] or 'nothing'}",
         f"specificity of the evidence: {row['specificity'] or '—'}; deflection share: "
         f"{row['deflection'] or '—'}; cues: {row['cues'] or 'none'}",
         f"timing: {row['timing'] or '—'}"
-        + (" (the reply predates the request: an earlier position, not a response)"
-           if row["timing"] == "prior" else ""),
+        + (
+            " (the reply predates the request: an earlier position, not a response)"
+            if row["timing"] == "prior"
+            else ""
+        ),
     ]
     if row["parts"]:
         lines.append(f"parts: {row['parts']}")
     return lines
 
 
-def plain(render: Callable[[Console], None], width: int = 100) -> str:
+def plain(render: Callable[[Console], None], width: int = 80) -> str:
     """Render to plain text (no colour, fixed width) for report.txt and golden tests."""
     buf = io.StringIO()
-    console = Console(file=buf, width=width, no_color=True, color_system=None,
-                      force_terminal=False, legacy_windows=False, emoji=False)
+    console = Console(
+        file=buf,
+        width=width,
+        no_color=True,
+        color_system=None,
+        force_terminal=False,
+        legacy_windows=False,
+        emoji=False,
+    )
     render(console)
     return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
 
@@ -206,17 +253,29 @@ def render_segmentation(console: Console, corpus: Any, seg: Any) -> None:
     n_concerns = Counter(c.doc for c in seg.concerns)
     n_passages = Counter(p.doc for p in seg.passages)
     for d in corpus.documents:
-        def mark(field: str, value: str) -> str:
-            return f"{value or '?'}*" if field in d.inferred else value
-        docs.add_row(d.name, mark("role", d.role), mark("date", d.date),
-                     short(mark("author", d.author), 40), str(n_concerns[d.name]),
-                     str(n_passages[d.name]))
+
+        def mark(field: str, value: str, inferred: tuple[str, ...] = d.inferred) -> str:
+            return f"{value or '?'}*" if field in inferred else value
+
+        docs.add_row(
+            d.name,
+            mark("role", d.role),
+            mark("date", d.date),
+            short(mark("author", d.author), 40),
+            str(n_concerns[d.name]),
+            str(n_passages[d.name]),
+        )
     console.print(docs)
     if any(d.inferred for d in corpus.documents):
         console.print("* inferred from the text; record it in corpus.toml to be sure", style="dim")
     concerns = Table(title="Concerns", title_justify="left", expand=True)
-    for col, ratio in (("id", None), ("kind", None), ("section", 2), ("no.", None),
-                       ("first words", 4)):
+    for col, ratio in (
+        ("id", None),
+        ("kind", None),
+        ("section", 2),
+        ("no.", None),
+        ("first words", 4),
+    ):
         concerns.add_column(col, ratio=ratio, overflow="fold")
     for c in seg.concerns:
         concerns.add_row(c.concern_id, c.kind, short(c.section, 40), c.number, short(c.text, 90))
@@ -237,8 +296,7 @@ def render_eval(console: Console, result: Any) -> None:
     metrics.add_column("metric")
     metrics.add_column("value", justify="right")
     for name, value in result.metrics.items():
-        shown = f"{value:.3f}" if isinstance(value, float) and not float(value).is_integer() \
-            else f"{value:g}" if isinstance(value, float) else str(value)
+        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
         metrics.add_row(name, shown)
     console.print(metrics)
     if result.confusion is not None:
@@ -253,8 +311,13 @@ def render_eval(console: Console, result: Any) -> None:
         for col in ("verdict", "precision", "recall", "F1", "support"):
             per.add_column(col, justify="right")
         for label, row in result.per_class.iterrows():
-            per.add_row(str(label), f"{row['precision']:.2f}", f"{row['recall']:.2f}",
-                        f"{row['F1']:.2f}", str(int(row["support"])))
+            per.add_row(
+                str(label),
+                f"{row['precision']:.2f}",
+                f"{row['recall']:.2f}",
+                f"{row['F1']:.2f}",
+                str(int(row["support"])),
+            )
         console.print(per)
     problems = Table(title="Misses and wrong verdicts", title_justify="left", expand=True)
     for col, ratio in (("concern", None), ("problem", None), ("detail", 3)):
@@ -269,8 +332,11 @@ def render_eval(console: Console, result: Any) -> None:
         problems.add_row(cid, "negative leaked", anchor)
     for x in result.rows:
         if x.predicted != x.lenient_gold:
-            problems.add_row(x.concern_id, f"{x.predicted} ≠ {x.gold}"
-                             f"{'' if x.clear else ' (borderline)'}", x.anchor)
+            problems.add_row(
+                x.concern_id,
+                f"{x.predicted} ≠ {x.gold}{'' if x.clear else ' (borderline)'}",
+                x.anchor,
+            )
         elif x.hit1 is False and x.predicted != "ignored":
             problems.add_row(x.concern_id, "evidence", f"cited passage lacks “{x.evidence_anchor}”")
     if problems.row_count:

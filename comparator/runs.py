@@ -7,6 +7,7 @@ run), never a folder that looks complete; an existing run is never replaced sile
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -42,20 +43,29 @@ def check_writable(folder: Path) -> None:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
             pass
     except OSError as e:
-        raise OutputError(f"{folder}: cannot write here ({e.strerror}); choose another --out "
-                          "folder or fix its permissions") from None
+        raise OutputError(
+            f"{folder}: cannot write here ({e.strerror}); choose another --out "
+            "folder or fix its permissions"
+        ) from None
 
 
-def make_embedder(config: Config, device: str | None,
-                  on_progress: Callable[[int, int], None] | None = None) -> Embedder:
+def make_embedder(
+    config: Config, device: str | None, on_progress: Callable[[int, int], None] | None = None
+) -> Embedder:
     """The configured model; `comparator-fake` is a hashed bag of words for tests and demos."""
     if config.model == FakeEmbedder.NAME:
         return FakeEmbedder()
     return SentenceTransformerEmbedder(config.model, config.batch_size, device, on_progress)
 
 
-def execute(corpus: Corpus, config: Config, embedder: Embedder, out_root: Path,
-            cache_root: Path | None, force: bool = False) -> RunOutcome:
+def execute(
+    corpus: Corpus,
+    config: Config,
+    embedder: Embedder,
+    out_root: Path,
+    cache_root: Path | None,
+    force: bool = False,
+) -> RunOutcome:
     """Analyse the corpus and write its run folder, unless an identical run exists."""
     require_both_roles(corpus)
     check_writable(out_root)
@@ -80,11 +90,13 @@ def render_files(analysis: Analysis, rid: str) -> dict[str, bytes]:
         "passages.csv": export.to_csv(t.passages, export.PASSAGE_COLUMNS).encode(),
     }
     stats = {"hits": analysis.cache.hits, "misses": analysis.cache.misses}
-    draft = manifest.build(rid, analysis.corpus, analysis.config, analysis.model, files, stats,
-                           analysis.warnings)
+    draft = manifest.build(
+        rid, analysis.corpus, analysis.config, analysis.model, files, stats, analysis.warnings
+    )
     files["report.txt"] = plain(lambda c: render_report(c, t, draft)).encode()
-    final = manifest.build(rid, analysis.corpus, analysis.config, analysis.model, files, stats,
-                           analysis.warnings)
+    final = manifest.build(
+        rid, analysis.corpus, analysis.config, analysis.model, files, stats, analysis.warnings
+    )
     files["manifest.json"] = (json.dumps(final, indent=2, ensure_ascii=False) + "\n").encode()
     return files
 
@@ -101,8 +113,10 @@ def _install(out_root: Path, target: Path, files: dict[str, bytes]) -> None:
         shutil.rmtree(old, ignore_errors=True)
     except OSError as e:
         shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"{out_root}: could not write the run folder ({e.strerror}); free "
-                          "disk space or choose another --out. Earlier runs are untouched") from None
+        raise OutputError(
+            f"{out_root}: could not write the run folder ({e.strerror}); free "
+            "disk space or choose another --out. Earlier runs are untouched"
+        ) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -125,8 +139,9 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def verify(run_dir: Path, embedder_for: Callable[[Config], Embedder],
-           cache_root: Path | None) -> list[str]:
+def verify(
+    run_dir: Path, embedder_for: Callable[[Config], Embedder], cache_root: Path | None
+) -> list[str]:
     """Re-run a saved run from its manifest; return the differences (empty when identical)."""
     saved = manifest.read(run_dir)
     config = Config().with_overrides(saved["config"], source=str(run_dir / "manifest.json"))
@@ -145,9 +160,17 @@ def _compare(saved: dict[str, Any], fresh: dict[str, Any], old: Path, new: Path)
         if saved.get(key) != fresh.get(key):
             out.append(f"{label} differ from those recorded in the manifest")
     for name in RUN_FILES[:-1]:
-        if saved["outputs"].get(name) != fresh["outputs"].get(name):
+        on_disk = _sha256_of(old / name)
+        if on_disk != fresh["outputs"].get(name) or saved["outputs"].get(name) != on_disk:
             out.append(f"{name} differs: {_first_difference(old / name, new / name)}")
     return out
+
+
+def _sha256_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _first_difference(a: Path, b: Path) -> str:
@@ -166,10 +189,9 @@ def load_saved(run_dir: Path) -> tuple[export.RunTables, dict[str, Any]]:
     saved = manifest.read(run_dir)
     tables = export.read_tables(run_dir)
     for name in RUN_FILES[:-1]:
-        import hashlib
-
-        digest = hashlib.sha256((run_dir / name).read_bytes()).hexdigest()
-        if digest != saved["outputs"].get(name):
-            raise ComparatorError(f"{run_dir / name}: changed since the run was made (hash "
-                                  "differs from manifest.json); re-run the analysis")
+        if _sha256_of(run_dir / name) != saved["outputs"].get(name):
+            raise ComparatorError(
+                f"{run_dir / name}: changed since the run was made (hash "
+                "differs from manifest.json); re-run the analysis"
+            )
     return tables, saved

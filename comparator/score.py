@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 from .config import Config
 from .match import Evidence
 from .signals import Cue, EvidenceSignals
 
 
-class Verdict(str, Enum):
+class Verdict(StrEnum):
     ANSWERED = "answered"
     DEFLECTED = "deflected"
     IGNORED = "ignored"
 
 
-class Reason(str, Enum):
+class Reason(StrEnum):
     DIRECT = "answered:direct"
     PARTIAL = "answered:partial"
     REFUSAL = "answered:refusal"
@@ -35,8 +35,11 @@ class Reason(str, Enum):
 
 
 REASON_OF_CUE = {
-    Cue.GENERAL: Reason.GENERAL, Cue.REDIRECT: Reason.REDIRECT, Cue.SHIFT: Reason.SHIFT,
-    Cue.NO_INFORMATION: Reason.NO_INFORMATION, Cue.BOILERPLATE: Reason.BOILERPLATE,
+    Cue.GENERAL: Reason.GENERAL,
+    Cue.REDIRECT: Reason.REDIRECT,
+    Cue.SHIFT: Reason.SHIFT,
+    Cue.NO_INFORMATION: Reason.NO_INFORMATION,
+    Cue.BOILERPLATE: Reason.BOILERPLATE,
 }
 REASON_TEXT = {
     Reason.DIRECT: "the reply engages the specific ask",
@@ -65,13 +68,20 @@ class Decision:
 
 def is_relevant(primary: Evidence, coverage_share: float, config: Config) -> bool:
     """Relevant enough to be more than 'ignored': similar in meaning, or sharing key concepts."""
-    return primary.paired or primary.dense >= config.ignore_similarity or (
-        coverage_share >= config.ignore_coverage
+    return (
+        primary.paired
+        or primary.dense >= config.ignore_similarity
+        or (coverage_share >= config.ignore_coverage)
     )
 
 
-def decide(primary: Evidence | None, signals: EvidenceSignals | None,
-           primary_coverage: float, config: Config, written_for_it: bool = False) -> Decision:
+def decide(
+    primary: Evidence | None,
+    signals: EvidenceSignals | None,
+    primary_coverage: float,
+    config: Config,
+    written_for_it: bool = False,
+) -> Decision:
     """Apply the verdict rules in order; the confidence is the margin to the nearest threshold.
 
     `written_for_it`: the evidence is the concern's own paired answer. A passage written to
@@ -80,8 +90,9 @@ def decide(primary: Evidence | None, signals: EvidenceSignals | None,
     if primary is None or signals is None:
         return Decision(Reason.NO_REPLY, 1.0)
     if not is_relevant(primary, primary_coverage, config):
-        margin = min(config.ignore_similarity - primary.dense,
-                     config.ignore_coverage - primary_coverage)
+        margin = min(
+            config.ignore_similarity - primary.dense, config.ignore_coverage - primary_coverage
+        )
         return Decision(Reason.NO_MATCH, _confidence(margin))
     c = signals.coverage.share
     needed = config.answer_coverage if written_for_it else config.unpaired_answer_coverage

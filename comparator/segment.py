@@ -20,7 +20,11 @@ from .normalize import TERMINAL, Block, blocks, is_heading_line
 
 ConcernKind = Literal["question", "demand", "recommendation", "principle", "theme"]
 KIND_CODES: dict[str, str] = {
-    "question": "Q", "demand": "D", "recommendation": "R", "principle": "P", "theme": "T",
+    "question": "Q",
+    "demand": "D",
+    "recommendation": "R",
+    "principle": "P",
+    "theme": "T",
 }
 
 NUMBERED = re.compile(r"^(?:[-*•●]\s+)?\(?(\d{1,3})[.)]\s+")
@@ -42,14 +46,19 @@ PLEASE_ASK = re.compile(
     r"elaborate|detail|specify|comment|submit|list|outline)\b",
     re.IGNORECASE,
 )
-WH_START = re.compile(r"^(?:what|how|which|why|when|whether|who|where|does|do|is|are|has|have|"
-                      r"can|could|will|would)\b", re.IGNORECASE)
-NOT_IMPERATIVE = set(
-    """the this that these those a an in on at for from with we our it its they their there he
-    she as by to of and but however although while since during after before if when i you one
-    some many most all each both such according sincerely cc yours further furthermore moreover
-    despite given under over within without because so thus therefore additionally also
-    regarding""".split()
+WH_START = re.compile(
+    r"^(?:what|how|which|why|when|whether|who|where|does|do|is|are|has|have|"
+    r"can|could|will|would)\b",
+    re.IGNORECASE,
+)
+NOT_IMPERATIVE = frozenset(
+    """
+    the this that these those a an in on at for from with we our it its they their there
+    he she as by to of and but however although while since during after before if when
+    i you one some many most all each both such according sincerely cc yours further
+    furthermore moreover despite given under over within without because so thus
+    therefore additionally also regarding
+    """.split()  # noqa: SIM905
 )
 SALUTATION = re.compile(r"^(?:dear|sincerely|yours|best regards|kind regards|cc:)\b", re.I)
 TITLE_LINE = re.compile(r"^(?:subject|re|ref)\s*:", re.I)
@@ -121,7 +130,7 @@ class _DocCut:
 
 
 def segment_corpus(corpus: Corpus) -> Segmentation:
-    """Segment every document; requests give concerns, replies give passages (and quoted concerns)."""
+    """Segment every document: requests give concerns; replies give passages (and quoted ones)."""
     concerns: list[Concern] = []
     passages: list[ReplyPassage] = []
     warnings: list[str] = []
@@ -149,7 +158,7 @@ def segment_document(doc: Document) -> _DocCut:
 
 def _numbered(text: str) -> tuple[str, str] | None:
     m = NUMBERED.match(text)
-    return (m.group(1), text[m.end():]) if m else None
+    return (m.group(1), text[m.end() :]) if m else None
 
 
 def _strip_marker(text: str) -> tuple[str, str]:
@@ -158,13 +167,15 @@ def _strip_marker(text: str) -> tuple[str, str]:
     if num:
         return num
     m = BULLET.match(text) or LETTERED.match(text)
-    return ("", text[m.end():]) if m else ("", text)
+    return ("", text[m.end() :]) if m else ("", text)
 
 
 def is_interrogative(text: str) -> bool:
     body = _strip_marker(text)[1].strip()
-    return body.endswith("?") or bool(PLEASE_ASK.match(body)) or (
-        bool(WH_START.match(body)) and "?" in body
+    return (
+        body.endswith("?")
+        or bool(PLEASE_ASK.match(body))
+        or (bool(WH_START.match(body)) and "?" in body)
     )
 
 
@@ -181,8 +192,10 @@ def _lead_in(text: str, section: str) -> _ListContext | None:
         return None
     low = (text + " " + section).lower()
     kind: ConcernKind = (
-        "principle" if "principle" in text.lower()
-        else "recommendation" if "recommend" in low
+        "principle"
+        if "principle" in text.lower()
+        else "recommendation"
+        if "recommend" in low
         else "demand"
     )
     who = ADDRESSEE.search(text)
@@ -217,15 +230,22 @@ def _cut_request(cut: _DocCut, items: list[Block]) -> None:
         marked = bool(NUMBERED.match(text) or BULLET.match(text))
         if marked and is_interrogative(text):
             _add_concern(cut, block, "question", section, ctx.addressee if ctx else "")
-        elif ctx and (marked or (ctx.unmarked_ok and imperative_start(text)
-                                 and len(text.split()) >= 4)):
+        elif ctx and (
+            marked or (ctx.unmarked_ok and imperative_start(text) and len(text.split()) >= 4)
+        ):
             _add_concern(cut, block, ctx.kind, section, ctx.addressee)
         elif not marked:
             ctx = None
 
 
-def _add_concern(cut: _DocCut, block: Block, kind: ConcernKind, section: str,
-                 addressee: str, quoted: bool = False) -> Concern:
+def _add_concern(
+    cut: _DocCut,
+    block: Block,
+    kind: ConcernKind,
+    section: str,
+    addressee: str,
+    quoted: bool = False,
+) -> Concern:
     number, body = _strip_marker(block.text)
     concern = Concern(
         concern_id=cut.next_id(KIND_CODES[kind]),
@@ -252,7 +272,7 @@ def split_parts(text: str) -> tuple[ConcernPart, ...]:
     parts = []
     for m, nxt in zip(marks, [*marks[1:], None], strict=True):
         end = nxt.start() if nxt else len(text)
-        parts.append(ConcernPart(m.group(1), text[m.end():end].strip()))
+        parts.append(ConcernPart(m.group(1), text[m.end() : end].strip()))
     return tuple(parts)
 
 
@@ -288,13 +308,16 @@ def _cut_reply(cut: _DocCut, items: list[Block]) -> None:
             current = _add_concern(cut, block, kind, "", "", quoted=True)
             paired[current.concern_id] = []
             continue
-        if is_heading_line(block.text) or SALUTATION.match(block.text) or (
-            point_by_point and current is None
+        if (
+            is_heading_line(block.text)
+            or SALUTATION.match(block.text)
+            or (point_by_point and current is None)
         ):
             continue
         answers = current.concern_id if current else ""
         if _joins_previous(cut, block, answers) or (
-            len(block.text.split()) < SHORT_TRAILER_WORDS and cut.passages
+            len(block.text.split()) < SHORT_TRAILER_WORDS
+            and cut.passages
             and cut.passages[-1].answers == answers
         ):
             _extend_last_passage(cut, block)
@@ -306,9 +329,7 @@ def _cut_reply(cut: _DocCut, items: list[Block]) -> None:
             pid = cut.passages[-1].passage_id
             if pid not in paired[current.concern_id]:
                 paired[current.concern_id].append(pid)
-    cut.concerns[:] = [
-        _with_pairs(c, tuple(paired.get(c.concern_id, ()))) for c in cut.concerns
-    ]
+    cut.concerns[:] = [_with_pairs(c, tuple(paired.get(c.concern_id, ()))) for c in cut.concerns]
 
 
 def _with_pairs(c: Concern, pids: tuple[str, ...]) -> Concern:
@@ -323,29 +344,38 @@ def _joins_previous(cut: _DocCut, block: Block, answers: str) -> bool:
         return False
     last = cut.passages[-1].text
     marked = bool(BULLET.match(block.text) or NUMBERED.match(block.text))
-    return marked and (last.endswith(":") or bool(re.search(r"[;:]\s*$|\band$|;\s*and$", last))
-                       or "\n" in last)
+    return marked and (
+        last.endswith(":") or bool(re.search(r"[;:]\s*$|\band$|;\s*and$", last)) or "\n" in last
+    )
 
 
 def _add_passage(cut: _DocCut, block: Block, answers: str) -> None:
     number = len(cut.passages) + 1
-    cut.passages.append(ReplyPassage(
-        passage_id=f"{cut.doc.doc_id}-P{number:02d}",
-        doc=cut.doc.name,
-        text=block.text,
-        sentences=split_sentences(block.text),
-        start=block.start,
-        end=block.end,
-        answers=answers,
-    ))
+    cut.passages.append(
+        ReplyPassage(
+            passage_id=f"{cut.doc.doc_id}-P{number:02d}",
+            doc=cut.doc.name,
+            text=block.text,
+            sentences=split_sentences(block.text),
+            start=block.start,
+            end=block.end,
+            answers=answers,
+        )
+    )
 
 
 def _extend_last_passage(cut: _DocCut, block: Block) -> None:
     last = cut.passages[-1]
     text = f"{last.text}\n{block.text}"
     cut.passages[-1] = ReplyPassage(
-        last.passage_id, last.doc, text, split_sentences(text), last.start, block.end,
-        last.section, last.answers,
+        last.passage_id,
+        last.doc,
+        text,
+        split_sentences(text),
+        last.start,
+        block.end,
+        last.section,
+        last.answers,
     )
 
 

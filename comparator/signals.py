@@ -11,14 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 import numpy as np
 
 from .lexical import Concept, StemText, concept_present
 
 
-class Cue(str, Enum):
+class Cue(StrEnum):
     GENERAL = "general"
     REDIRECT = "redirect"
     SHIFT = "shift"
@@ -35,18 +35,29 @@ def _rx(*patterns: str) -> re.Pattern[str]:
 CUE_PATTERNS: dict[Cue, re.Pattern[str]] = {
     Cue.GENERAL: _rx(
         r"\b(?:is|are|remains?) (?:fully |firmly |strongly |deeply )?committed to\b",
-        r"\bcommitment to\b", r"\bthe principles? of\b",
-        r"\bshould be (?:consistent with|respected)\b", r"\bplays? an? (?:critical|crucial|key|"
-        r"vital|important|central) role\b", r"\b(?:is|are) (?:critical|essential|key|vital) (?:to|for)\b",
-        r"\bit is important to\b", r"\btakes? (?:these|such|all) (?:allegations|concerns|matters) "
-        r"(?:very )?seriously\b", r"\bwe believe\b", r"\bin accordance with (?:its|our) "
+        r"\bcommitment to\b",
+        r"\bthe principles? of\b",
+        r"\bshould be (?:consistent with|respected)\b",
+        r"\bplays? an? (?:critical|crucial|key|"
+        r"vital|important|central) role\b",
+        r"\b(?:is|are) (?:critical|essential|key|vital) (?:to|for)\b",
+        r"\bit is important to\b",
+        r"\btakes? (?:these|such|all) (?:allegations|concerns|matters) "
+        r"(?:very )?seriously\b",
+        r"\bwe believe\b",
+        r"\bin accordance with (?:its|our) "
         r"(?:international )?obligations\b",
     ),
     Cue.REDIRECT: _rx(
-        r"https?://", r"\bwww\.", r"\bplease (?:see|refer|visit|consult)\b",
-        r"\bmore information (?:can|may) be found\b", r"\bfor (?:additional|further|more) "
-        r"information\b", r"\b(?:a matter|the responsibility) (?:for|of) the (?:courts?|congress|"
-        r"legislature)\b", r"\bpending (?:litigation|review|the outcome)\b",
+        r"https?://",
+        r"\bwww\.",
+        r"\bplease (?:see|refer|visit|consult)\b",
+        r"\bmore information (?:can|may) be found\b",
+        r"\bfor (?:additional|further|more) "
+        r"information\b",
+        r"\b(?:a matter|the responsibility) (?:for|of) the (?:courts?|congress|"
+        r"legislature)\b",
+        r"\bpending (?:litigation|review|the outcome)\b",
     ),
     Cue.SHIFT: _rx(
         r"\b(?:also )?encourages? (?:all )?(?:other )?(?:states|countries|governments|nations)\b",
@@ -58,18 +69,26 @@ CUE_PATTERNS: dict[Cue, re.Pattern[str]] = {
     ),
     Cue.NO_INFORMATION: _rx(
         r"\bno (?:new|further|additional) (?:developments|information)\b",
-        r"\bnot in a position to\b", r"\bunable to (?:provide|comment|share|disclose)\b",
-        r"\b(?:does|do|will) not comment\b", r"\bno information (?:is|was) available\b",
+        r"\bnot in a position to\b",
+        r"\bunable to (?:provide|comment|share|disclose)\b",
+        r"\b(?:does|do|will) not comment\b",
+        r"\bno information (?:is|was) available\b",
     ),
     Cue.BOILERPLATE: _rx(
-        r"\bis an? (?:global|world|international) leader\b", r"\bmost generous\b",
-        r"\blong (?:and proud )?(?:history|tradition|record)\b", r"\bleading (?:role|donor)\b",
-        r"\bproud(?:ly)?\b", r"\bchampion(?:s|ed)? (?:of|for)\b",
+        r"\bis an? (?:global|world|international) leader\b",
+        r"\bmost generous\b",
+        r"\blong (?:and proud )?(?:history|tradition|record)\b",
+        r"\bleading (?:role|donor)\b",
+        r"\bproud(?:ly)?\b",
+        r"\bchampion(?:s|ed)? (?:of|for)\b",
     ),
     Cue.REFUSAL: _rx(
-        r"\b(?:will|shall) not\b(?! only\b)", r"\bcannot (?:accept|agree|support|end|stop|"
-        r"change|comply)\b", r"\b(?:does|do) not (?:intend|plan|accept|support|agree)\b",
-        r"\b(?:rejects?|declines?|refuses?) (?:to|the)\b", r"\bhas no (?:plans?|intention)\b",
+        r"\b(?:will|shall) not\b(?! only\b)",
+        r"\bcannot (?:accept|agree|support|end|stop|"
+        r"change|comply)\b",
+        r"\b(?:does|do) not (?:intend|plan|accept|support|agree)\b",
+        r"\b(?:rejects?|declines?|refuses?) (?:to|the)\b",
+        r"\bhas no (?:plans?|intention)\b",
         r"\bno (?:plans?|intention) to\b",
     ),
     Cue.POSITION: _rx(
@@ -81,19 +100,29 @@ CUE_PATTERNS: dict[Cue, re.Pattern[str]] = {
 # How strongly a sentence with the cue counts against engagement. Links often sit beside
 # real answers ("…please visit uscis.gov"), so a redirect weighs half.
 CUE_WEIGHTS: dict[Cue, float] = {
-    Cue.GENERAL: 0.75, Cue.REDIRECT: 0.5, Cue.SHIFT: 1.0, Cue.NO_INFORMATION: 1.0,
-    Cue.BOILERPLATE: 1.0, Cue.REFUSAL: 0.0, Cue.POSITION: 0.0,
+    Cue.GENERAL: 0.75,
+    Cue.REDIRECT: 0.5,
+    Cue.SHIFT: 1.0,
+    Cue.NO_INFORMATION: 1.0,
+    Cue.BOILERPLATE: 1.0,
+    Cue.REFUSAL: 0.0,
+    Cue.POSITION: 0.0,
 }
-SPECIFIC_PATTERNS = re.compile("|".join(f"(?:{p})" for p in (
-    r"\b\d[\d,.]*\b",
-    r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)\b",
-    r"\b[A-Z]{2,}[a-z]?\b",
-    r"\b(?:Article|Section|section|Form|Act|Protocol|Regulation|Directive|Rule|Order)\s+[\dA-Z]",
-    r"(?i:\b(?:terminated|issued|rescinded|established|adopted|allocated|launched|created|enacted|"
-    r"amended|repealed|suspended|funded|granted|denied|approved|signed|released|deployed|"
-    r"appointed|trained|opened|closed|extended|expanded|reduced|increased|discontinu\w+)\b)",
-)))
+SPECIFIC_PATTERNS = re.compile(
+    "|".join(
+        f"(?:{p})"
+        for p in (
+            r"\b\d[\d,.]*\b",
+            r"\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+            r"December)\b",
+            r"\b[A-Z]{2,}[a-z]?\b",
+            r"\b(?:Article|Section|section|Form|Act|Protocol|Regulation|Directive|Rule|Order)\s+[\dA-Z]",
+            r"(?i:\b(?:terminated|issued|rescinded|established|adopted|allocated|launched|created|enacted|"
+            r"amended|repealed|suspended|funded|granted|denied|approved|signed|released|deployed|"
+            r"appointed|trained|opened|closed|extended|expanded|reduced|increased|discontinu\w+)\b)",
+        )
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -136,17 +165,26 @@ def specificity(sentence: str) -> float:
     return min(1.0, hits / 2.0)
 
 
-def coverage(concepts: Sequence[Concept], evidence_text: str, concept_vecs: np.ndarray,
-             sentence_vecs: np.ndarray, threshold: float,
-             weights: Sequence[float] | None = None) -> Coverage:
+def coverage(
+    concepts: Sequence[Concept],
+    evidence_text: str,
+    concept_vecs: np.ndarray,
+    sentence_vecs: np.ndarray,
+    threshold: float,
+    weights: Sequence[float] | None = None,
+) -> Coverage:
     """Which key concepts the evidence carries, by shared stems or by meaning."""
     if not concepts:
         return Coverage((), (), True)
     weights = weights if weights is not None else [1.0] * len(concepts)
     text_stems = StemText(evidence_text)
-    sims = (concept_vecs @ sentence_vecs.T).max(axis=1) if sentence_vecs.size else np.zeros(
-        len(concepts))
-    covered, missing = [], []
+    sims = (
+        (concept_vecs @ sentence_vecs.T).max(axis=1)
+        if sentence_vecs.size
+        else np.zeros(len(concepts))
+    )
+    covered: list[str] = []
+    missing: list[str] = []
     got = lost = 0.0
     for concept, sim, w in zip(concepts, sims, weights, strict=True):
         hit = concept_present(concept, text_stems) or float(sim) >= threshold
@@ -179,8 +217,9 @@ def read_evidence(sentences: Sequence[str], cov: Coverage) -> EvidenceSignals:
             deflection += max(weights)
         for c in found:
             totals[c] = totals.get(c, 0.0) + CUE_WEIGHTS[c]
-    dominant = max((c for c in totals if CUE_WEIGHTS[c] > 0), key=lambda c: (totals[c], c.value),
-                   default=None)
+    dominant = max(
+        (c for c in totals if CUE_WEIGHTS[c] > 0), key=lambda c: (totals[c], c.value), default=None
+    )
     return EvidenceSignals(
         coverage=cov,
         specificity=sum(specificity(s) for s in sentences) / n,

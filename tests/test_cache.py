@@ -1,0 +1,57 @@
+"""The embedding cache: hits skip the model, damaged shards are recomputed, never served."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from comparator.cache import EmbeddingCache, embed_texts
+from comparator.embed import FakeEmbedder
+
+from .conftest import MINI, ROOT
+
+
+def test_second_call_is_served_from_the_cache(tmp_path: Path) -> None:
+    fake = FakeEmbedder()
+    first = embed_texts(["a b", "c d", "a b"], fake, EmbeddingCache(tmp_path, fake.identity))
+    assert fake.calls == 1
+    again = embed_texts(["c d", "a b"], fake, EmbeddingCache(tmp_path, fake.identity))
+    assert fake.calls == 1
+    np.testing.assert_array_equal(again, first[[1, 0]])
+
+
+def test_a_damaged_shard_is_set_aside_and_recomputed(tmp_path: Path) -> None:
+    fake = FakeEmbedder()
+    embed_texts(["asylum access"], fake, EmbeddingCache(tmp_path, fake.identity))
+    (shard,) = (tmp_path / fake.identity.key).glob("*.npz")
+    data = bytearray(shard.read_bytes())
+    data[-20] ^= 0xFF
+    shard.write_bytes(bytes(data))
+    cache = EmbeddingCache(tmp_path, fake.identity)
+    vec = embed_texts(["asylum access"], fake, cache)
+    assert fake.calls == 2
+    assert cache.stats.corrupt_shards == [shard.name]
+    assert shard.with_suffix(".corrupt").exists()
+    np.testing.assert_allclose(np.linalg.norm(vec), 1.0, rtol=1e-5)
+
+
+def test_a_cached_run_does_not_import_torch(tmp_path: Path) -> None:
+    """The second run finds every embedding cached: neither torch nor the model is loaded."""
+    code = (
+        "import sys\n"
+        "from comparator.cli import cli\n"
+        "try:\n"
+        f"    cli(['run', {str(MINI)!r}, '--model', 'comparator-fake', '--out', "
+        f"{str(tmp_path / 'r')!r}, '--cache', {str(tmp_path / 'c')!r}, '--force'])\n"
+        "except SystemExit as e:\n"
+        "    assert not e.code, e.code\n"
+        "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH', file=sys.stderr)\n"
+    )
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
+        )
+    assert "NO-TORCH" in done.stderr
