@@ -101,6 +101,26 @@ class StemText:
             self.positions.setdefault(s, []).append(i)
 
 
+def inverted_index(texts: Sequence[StemText]) -> dict[str, set[int]]:
+    """stem → rows of the texts that contain it."""
+    postings: dict[str, set[int]] = {}
+    for i, t in enumerate(texts):
+        for s in t.positions:
+            postings.setdefault(s, set()).add(i)
+    return postings
+
+
+def candidates(concept: Concept, postings: dict[str, set[int]]) -> list[int]:
+    """Rows that hold enough of the concept's stems to be worth a closer look."""
+    k = len(concept.stems)
+    need = k if k <= 2 else k - 1
+    counts: dict[int, int] = {}
+    for s in set(concept.stems):
+        for row in postings.get(s, ()):
+            counts[row] = counts.get(row, 0) + 1
+    return sorted(row for row, n in counts.items() if n >= min(need, len(set(concept.stems))))
+
+
 def concept_present(concept: Concept, text: StemText) -> bool:
     """All stems of a 1–2 word concept, or all but one of a longer one, occur close together
     (within a few words), so 'free legal assistance' is not found in '…legal investors…

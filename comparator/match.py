@@ -35,7 +35,14 @@ class Vectors:
     concerns: np.ndarray
     passages: np.ndarray
     sentences: np.ndarray
-    sentence_owner: np.ndarray  # passage row of each sentence row
+    sentence_owner: np.ndarray  # passage row of each sentence row (sorted: passage order)
+
+
+def sentence_rows(vectors: Vectors, passage_rows: Sequence[int]) -> np.ndarray:
+    """Rows of `vectors.sentences` that belong to the given passages."""
+    bounds = np.searchsorted(vectors.sentence_owner, [(r, r + 1) for r in passage_rows])
+    parts = [np.arange(lo, hi) for lo, hi in bounds.reshape(-1, 2)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 def top_k_cosine(
@@ -71,35 +78,52 @@ def _top_k_rows(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return idx, np.take_along_axis(scores, idx, axis=1).astype(np.float32)
 
 
-def fused_scores(dense: np.ndarray, lexical: np.ndarray, dense_weight: float) -> np.ndarray:
-    """Dense cosine plus BM25 scaled to this concern's best passage (0..1)."""
-    top = float(lexical.max()) if lexical.size else 0.0
-    scaled = lexical / top if top > 0 else np.zeros_like(lexical)
-    return dense_weight * dense + (1.0 - dense_weight) * scaled
+def fused_scores(
+    dense: np.ndarray, lexical: np.ndarray, dense_weight: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Dense cosine plus BM25 scaled to each concern's best passage (0..1), row by row.
+
+    Returns (fused, scaled BM25); 1-D inputs are one concern.
+    """
+    top = lexical.max(axis=-1, keepdims=True) if lexical.size else np.zeros_like(lexical)
+    scaled = np.divide(lexical, top, out=np.zeros_like(lexical, dtype=np.float32), where=top > 0)
+    return dense_weight * dense + (1.0 - dense_weight) * scaled, scaled
 
 
 def match_concerns(
-    concerns: Sequence[Concern], passages: Sequence[ReplyPassage], vectors: Vectors, config: Config
+    concerns: Sequence[Concern],
+    passages: Sequence[ReplyPassage],
+    vectors: Vectors,
+    config: Config,
+    chunk_rows: int = 256,
 ) -> dict[str, tuple[Evidence, ...]]:
-    """Ranked evidence per concern id: paired answer passages first, then the best of the rest."""
+    """Ranked evidence per concern id: paired answer passages first, then the best of the rest.
+
+    Concerns are scored in chunks against all passages, so memory stays at
+    chunk_rows x passages floats however large the corpus.
+    """
     if not passages:
         return {c.concern_id: () for c in concerns}
     index = LexicalIndex([p.text for p in passages])
     row_of = {p.passage_id: i for i, p in enumerate(passages)}
     out: dict[str, tuple[Evidence, ...]] = {}
-    for ci, concern in enumerate(concerns):
-        dense = vectors.passages @ vectors.concerns[ci]
-        lexical = index.scores(concern.text)
-        scaled = lexical / lexical.max() if lexical.max() > 0 else lexical
-        fused = fused_scores(dense, lexical, config.dense_weight)
-        paired = [row_of[p] for p in concern.paired_passages if p in row_of]
-        ranked_paired = _rank_paired(paired, fused)
-        others = [int(i) for i in np.lexsort((np.arange(len(fused)), -fused)) if i not in paired]
-        rows = ranked_paired + others[: config.top_k]
-        out[concern.concern_id] = tuple(
-            _evidence(r, rank, concern, passages, vectors, ci, dense, scaled, fused, r in paired)
-            for rank, r in enumerate(rows, start=1)
-        )
+    for start in range(0, len(concerns), chunk_rows):
+        chunk = concerns[start : start + chunk_rows]
+        dense = vectors.concerns[start : start + len(chunk)] @ vectors.passages.T
+        lexical = np.stack([index.scores(c.text) for c in chunk])
+        fused, scaled = fused_scores(dense, lexical, config.dense_weight)
+        best, _ = _top_k_rows(fused, min(len(passages), config.top_k + 1))
+        for j, concern in enumerate(chunk):
+            paired = [row_of[p] for p in concern.paired_passages if p in row_of]
+            others = [int(i) for i in best[j] if int(i) not in paired][: config.top_k]
+            rows = _rank_paired(paired, fused[j]) + others
+            ci = start + j
+            out[concern.concern_id] = tuple(
+                _evidence(
+                    r, rank, passages, vectors, ci, dense[j], scaled[j], fused[j], r in paired
+                )
+                for rank, r in enumerate(rows, start=1)
+            )
     return out
 
 
@@ -114,7 +138,6 @@ def _rank_paired(rows: list[int], fused: np.ndarray) -> list[int]:
 def _evidence(
     row: int,
     rank: int,
-    concern: Concern,
     passages: Sequence[ReplyPassage],
     vectors: Vectors,
     ci: int,
@@ -123,7 +146,7 @@ def _evidence(
     fused: np.ndarray,
     paired: bool,
 ) -> Evidence:
-    sent_rows = np.flatnonzero(vectors.sentence_owner == row)
+    sent_rows = sentence_rows(vectors, [row])
     passage = passages[row]
     if len(sent_rows):
         sims = vectors.sentences[sent_rows] @ vectors.concerns[ci]

@@ -13,8 +13,15 @@ from .cache import CacheStats, EmbeddingCache, embed_texts
 from .config import Config
 from .corpus import Corpus, Document, require_both_roles
 from .embed import Embedder, ModelIdentity
-from .lexical import Concept, StemText, concept_present, key_concepts
-from .match import Evidence, Vectors, match_concerns
+from .lexical import (
+    Concept,
+    StemText,
+    candidates,
+    concept_present,
+    inverted_index,
+    key_concepts,
+)
+from .match import Evidence, Vectors, match_concerns, sentence_rows
 from .score import Decision, decide
 from .segment import Concern, ReplyPassage, Segmentation, imperative_start, segment_corpus
 from .signals import EvidenceSignals, coverage, read_evidence, refusal_coverage
@@ -51,9 +58,10 @@ def analyse(
     require_both_roles(corpus)
     seg = segment_corpus(corpus)
     passage_stems = [StemText(p.text) for p in seg.passages]
+    postings = inverted_index(passage_stems)
     concepts = {
         c.concern_id: _informative(
-            key_concepts(c.text, imperative_start(c.text)), passage_stems, config
+            key_concepts(c.text, imperative_start(c.text)), passage_stems, postings, config
         )
         for c in seg.concerns
     }
@@ -87,14 +95,17 @@ def analyse(
 
 
 def _informative(
-    concepts: Sequence[Concept], passage_stems: Sequence[StemText], config: Config
+    concepts: Sequence[Concept],
+    passage_stems: Sequence[StemText],
+    postings: dict[str, set[int]],
+    config: Config,
 ) -> tuple[tuple[Concept, float], ...]:
     """Each concept with its weight (smoothed IDF over reply passages); concepts that most
     passages mention ('United States') prove nothing and are dropped."""
     n = len(passage_stems)
     out = []
     for c in concepts:
-        df = sum(concept_present(c, s) for s in passage_stems)
+        df = sum(concept_present(c, passage_stems[i]) for i in candidates(c, postings))
         if n and df > config.common_concept_share * n:
             continue
         out.append((c, math.log((n + 1) / (df + 1)) + 1.0))
@@ -144,7 +155,7 @@ def _score(
     primary = evidence[0]
     answer = [e for e in evidence if e.paired] or [primary]
     rows = [passages[e.passage_id][0] for e in answer]
-    sent_rows = np.flatnonzero(np.isin(vectors.sentence_owner, rows))
+    sent_rows = sentence_rows(vectors, rows)
     text = "\n".join(passages[e.passage_id][1].text for e in answer)
     sentences = [s for e in answer for s in passages[e.passage_id][1].sentences]
     vecs = concept_vecs[concern.concern_id]
@@ -156,7 +167,7 @@ def _score(
         concepts,
         passages[primary.passage_id][1].text,
         vecs,
-        vectors.sentences[vectors.sentence_owner == primary_row],
+        vectors.sentences[sentence_rows(vectors, [primary_row])],
         config.concept_similarity,
         weights,
     ).share

@@ -38,6 +38,9 @@ def test_ties_break_by_lower_index() -> None:
 
 
 def test_fusion_scales_bm25_to_the_best_passage() -> None:
-    fused = fused_scores(np.array([0.5, 0.2]), np.array([2.0, 8.0]), dense_weight=0.5)
+    fused, _ = fused_scores(np.array([0.5, 0.2]), np.array([2.0, 8.0]), dense_weight=0.5)
     np.testing.assert_allclose(fused, [0.5 * 0.5 + 0.5 * 0.25, 0.5 * 0.2 + 0.5 * 1.0])
-    assert fused_scores(np.array([0.3]), np.array([0.0]), 0.7).tolist() == pytest.approx([0.21])
+    fused, _ = fused_scores(np.array([0.3]), np.array([0.0]), 0.7)
+    assert fused.tolist() == pytest.approx([0.21])
+    _, scaled = fused_scores(np.zeros((2, 2)), np.array([[1.0, 4.0], [0.0, 0.0]]), 0.5)
+    assert scaled.tolist() == [[0.25, 1.0], [0.0, 0.0]]
