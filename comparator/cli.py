@@ -110,7 +110,7 @@ def segment(corpus: Path, csv_path: Path | None, max_file_mb: int) -> None:
     from .report import render_segmentation
     from .segment import segment_corpus
 
-    loaded = load_corpus(corpus, max_file_mb * 1_048_576)
+    loaded = load_corpus(corpus, max_file_mb * 1_048_576, DEFAULT_CACHE / "extracted")
     seg = segment_corpus(loaded)
     render_segmentation(_console(), loaded, seg)
     if csv_path:
@@ -187,7 +187,7 @@ def run(
         click.echo(f"{verify_dir}: re-run gives byte-identical tables and report.")
         return
     config = _config(config_file, model)
-    loaded = load_corpus(corpus, max_file_mb * 1_048_576)
+    loaded = load_corpus(corpus, max_file_mb * 1_048_576, cache / "extracted")
     embedder = runs.make_embedder(config, device, _progress())
     outcome = runs.execute(loaded, config, embedder, out, cache, force=force)
     _show(outcome.path, detail)
@@ -302,6 +302,52 @@ def config_cmd() -> None:
     defaults = Config().as_dict()
     for name, meaning in Config.meanings().items():
         click.echo(f"{name} = {defaults[name]!r}\n    {meaning}")
+
+
+@cli.command()
+@click.option(
+    "--only",
+    default=",".join(("throughput", "retrieval", "cold-warm", "matching", "lexical")),
+    show_default=True,
+    help="Comma-separated sections to run.",
+)
+@click.option(
+    "--scale",
+    type=click.Choice(["tiny", "quick", "full"]),
+    default="quick",
+    show_default=True,
+    help="Sizes for the synthetic matching and BM25 runs.",
+)
+@click.option("--model", help="Model for the embedding sections (default: the configured one).")
+@click.option("--device", help="Torch device for the embedding sections, e.g. cuda.")
+@click.argument(
+    "corpus", required=False, default=str(DEFAULT_CORPUS), type=click.Path(path_type=Path)
+)
+@friendly
+def bench(only: str, scale: str, model: str | None, device: str | None, corpus: Path) -> None:
+    """Speed figures, each with a baseline measured in the same run (never a test)."""
+    from rich.table import Table
+
+    from . import bench as benchmarks
+
+    sections = tuple(s.strip() for s in only.split(",") if s.strip())
+    unknown = sorted(set(sections) - set(benchmarks.SECTIONS))
+    if unknown:
+        raise ComparatorError(
+            f"unknown section {unknown[0]!r}; choose from {', '.join(benchmarks.SECTIONS)}"
+        )
+    table = Table(title=f"comparator bench (scale {scale})", title_justify="left", expand=True)
+    for col in ("section", "measure", "value", "baseline (same run)", "ratio"):
+        table.add_column(col, overflow="fold")
+    console = _console()
+    for fig in benchmarks.run(sections, scale, corpus, _config(None, model), device):
+        table.add_row(fig.section, fig.name, fig.value, fig.baseline, fig.ratio)
+        console.print(
+            f"{fig.section}: {fig.name}: {fig.value} | {fig.baseline} | {fig.ratio}",
+            style="dim",
+            highlight=False,
+        )
+    console.print(table)
 
 
 def main() -> None:

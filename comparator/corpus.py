@@ -65,7 +65,9 @@ class Corpus:
         return tuple(d for d in self.documents if d.role == role)
 
 
-def load_corpus(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Corpus:
+def load_corpus(
+    root: Path, max_bytes: int = DEFAULT_MAX_BYTES, extract_cache: Path | None = None
+) -> Corpus:
     """Load every supported file of a corpus folder (or one file) with its metadata.
 
     Raises:
@@ -80,7 +82,7 @@ def load_corpus(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Corpus:
         _read_manifest(manifest_path, files) if manifest_path and manifest_path.exists() else {}
     )
     docs = [
-        _document(p, entries.get(p.name), max_bytes)
+        _document(p, entries.get(p.name), max_bytes, extract_cache)
         for p in files
         if p.name != MANIFEST_NAME
         and not p.name.startswith(".")
@@ -88,7 +90,9 @@ def load_corpus(root: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Corpus:
         and (supported(p) or p.name in entries or _looks_like_document(p))
     ]
     if not docs:
-        raise InputError(f"{root}: no documents found; add .txt or .md letters and replies")
+        raise InputError(
+            f"{root}: no documents found; add letters and replies (.txt, .md, .pdf, .docx, .html)"
+        )
     manifest_hash = (
         _sha256(manifest_path.read_bytes()) if manifest_path and manifest_path.exists() else None
     )
@@ -113,8 +117,10 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _document(path: Path, entry: dict[str, str] | None, max_bytes: int) -> Document:
-    text, warnings = read_text(path, max_bytes)
+def _document(
+    path: Path, entry: dict[str, str] | None, max_bytes: int, extract_cache: Path | None
+) -> Document:
+    text, warnings = read_text(path, max_bytes, extract_cache)
     entry = entry or {}
     guessed = infer_metadata(path, text)
     inferred = tuple(k for k in ("role", "date", "author", "addressee", "title") if k not in entry)

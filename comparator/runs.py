@@ -145,7 +145,9 @@ def verify(
     """Re-run a saved run from its manifest; return the differences (empty when identical)."""
     saved = manifest.read(run_dir)
     config = Config().with_overrides(saved["config"], source=str(run_dir / "manifest.json"))
-    corpus = load_corpus(Path(saved["corpus"]))
+    corpus = load_corpus(
+        Path(saved["corpus"]), extract_cache=cache_root / "extracted" if cache_root else None
+    )
     embedder = embedder_for(config)
     with tempfile.TemporaryDirectory() as tmp:
         outcome = execute(corpus, config, embedder, Path(tmp), cache_root, force=True)

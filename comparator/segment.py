@@ -115,6 +115,7 @@ class _ListContext:
     kind: ConcernKind
     addressee: str
     unmarked_ok: bool
+    marked: bool | None = None  # set by the first item: a list is marked or it is not
 
 
 @dataclass
@@ -230,12 +231,17 @@ def _cut_request(cut: _DocCut, items: list[Block]) -> None:
         marked = bool(NUMBERED.match(text) or BULLET.match(text))
         if marked and is_interrogative(text):
             _add_concern(cut, block, "question", section, ctx.addressee if ctx else "")
-        elif ctx and (
-            marked or (ctx.unmarked_ok and imperative_start(text) and len(text.split()) >= 4)
-        ):
+        elif ctx and _continues_list(ctx, text, marked):
+            ctx.marked = marked
             _add_concern(cut, block, ctx.kind, section, ctx.addressee)
         elif not marked:
             ctx = None
+
+
+def _continues_list(ctx: _ListContext, text: str, marked: bool) -> bool:
+    if ctx.marked is not None and ctx.marked != marked:
+        return False
+    return marked or (ctx.unmarked_ok and imperative_start(text) and len(text.split()) >= 4)
 
 
 def _add_concern(

@@ -337,3 +337,16 @@ def test_stale_staging_folders_are_cleaned(tmp_path: Path) -> None:
     run_mini(tmp_path)
     assert not stale.exists()
     shutil.rmtree(tmp_path / "reports")
+
+
+def test_bench_prints_figures_with_same_run_baselines() -> None:
+    result = CliRunner().invoke(cli, ["bench", "--scale", "tiny", "--only", "matching,lexical"])
+    assert result.exit_code == 0, result.output
+    assert "top-5 of 200 concerns x 2,000 passages" in result.output
+    assert "unchunked matrix would be" in result.output
+    assert "BM25 over 2,000 synthetic passages" in result.output
+
+
+def test_bench_rejects_unknown_sections() -> None:
+    result = CliRunner().invoke(cli, ["bench", "--only", "speed"])
+    assert result.exit_code == 1 and "unknown section 'speed'" in result.output

@@ -1,0 +1,105 @@
+"""PDF → text with paragraphs, via PDFium (pypdfium2).
+
+PDFium returns text runs in content order (which follows the columns of a two-column
+layout). We rebuild lines from the runs' boxes, start a paragraph at a vertical gap or a
+jump to a new column, and drop running headers, footers and page numbers that repeat
+across pages. Hyphenation is repaired later by normalisation.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+
+MIN_CHARS_PER_PAGE = 25
+
+
+@dataclass
+class _Line:
+    text: str
+    left: float
+    bottom: float
+    top: float
+
+
+def pdf_to_text(path: Path) -> str:
+    """Raises InputError for encrypted, damaged or image-only (scanned) PDFs."""
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as e:
+        if "password" in str(e).lower():
+            raise InputError(
+                f"{path}: PDF is password-protected; save an unprotected copy "
+                "(e.g. qpdf --decrypt) and try again"
+            ) from None
+        raise InputError(
+            f"{path}: PDF is damaged or not a PDF ({e}); re-download or re-export it"
+        ) from None
+    try:
+        pages = [_page_lines(pdf[i]) for i in range(len(pdf))]
+    finally:
+        pdf.close()
+    chars = sum(len(line.text) for page in pages for line in page)
+    if chars < MIN_CHARS_PER_PAGE * max(1, len(pages)):
+        raise InputError(
+            f"{path}: PDF has no text layer (scanned images?); run OCR first, "
+            "e.g. `ocrmypdf in.pdf out.pdf`, then use the OCRed file"
+        )
+    furniture = _running_lines(pages)
+    out = [_paragraphs([ln for ln in page if _key(ln.text) not in furniture]) for page in pages]
+    return "\n\n".join(p for p in out if p.strip()) + "\n"
+
+
+def _page_lines(page: object) -> list[_Line]:
+    textpage = page.get_textpage()  # type: ignore[attr-defined]
+    lines: list[_Line] = []
+    for i in range(textpage.count_rects()):
+        left, bottom, right, top = textpage.get_rect(i)
+        text = textpage.get_text_bounded(left, bottom, right, top)
+        if not text.strip():
+            continue
+        last = lines[-1] if lines else None
+        height = max(top - bottom, last.top - last.bottom if last else 0.0, 1.0)
+        if last and abs(last.bottom - bottom) < 0.5 * height and left >= last.left:
+            last.text += text
+            last.top = max(last.top, top)
+        else:
+            lines.append(_Line(text, left, bottom, top))
+    return lines
+
+
+def _paragraphs(lines: list[_Line]) -> str:
+    """Blank line between paragraphs: a vertical gap, or a jump up to a new column."""
+    if not lines:
+        return ""
+    steps = [a.bottom - b.bottom for a, b in itertools.pairwise(lines) if a.bottom - b.bottom > 0]
+    usual = statistics.median(steps) if steps else 12.0
+    parts = [lines[0].text.strip()]
+    for prev, line in itertools.pairwise(lines):
+        step = prev.bottom - line.bottom
+        new_paragraph = step <= 0 or step > 1.45 * usual
+        parts.append(("\n\n" if new_paragraph else "\n") + line.text.strip())
+    return "".join(parts)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\d+", "#", " ".join(text.split()).lower())
+
+
+def _running_lines(pages: list[list[_Line]]) -> set[str]:
+    """First and last lines that recur on at least half the pages (3 or more)."""
+    if len(pages) < 3:
+        return set()
+    edge: Counter[str] = Counter()
+    for page in pages:
+        edge.update({_key(ln.text) for ln in page[:2] + page[-2:]})
+    limit = max(3, len(pages) // 2)
+    return {k for k, n in edge.items() if n >= limit and len(k) < 120}
