@@ -346,6 +346,7 @@ def bench(only: str, scale: str, model: str | None, device: str | None, corpus: 
             f"{fig.section}: {fig.name}: {fig.value} | {fig.baseline} | {fig.ratio}",
             style="dim",
             highlight=False,
+            soft_wrap=True,
         )
     console.print(table)
 
