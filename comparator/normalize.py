@@ -24,7 +24,10 @@ FLOATING_FOOTNOTE = re.compile(r"(?<=[.;:”\"’])[ \t]+\d{1,2}(?=[ \t]*(?:\n|$
 PAGE_NUMBER_LINE = re.compile(
     r"^[ \t]*(?:page[ \t]+)?\d{1,4}(?:[ \t]+of[ \t]+\d{1,4})?[ \t]*$", re.I | re.M
 )
-LIST_MARKER = re.compile(r"^(?:[-*•●▪◦‣–]|\(?\d{1,3}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\))\s+")
+LIST_MARKER = re.compile(
+    r"^(?:[-*•●▪◦‣–]|\(?\d{1,3}(?:\.\d{1,3}){0,2}[.)]|\(?[a-z][.)]|\([ivx]{1,4}\))\s+"
+    r"|^\d{1,3}(?:\.\d{1,3}){1,2}\s+(?=[A-Z])|^Recommendation\s+\d{1,3}\b"
+)
 TERMINAL = ".!?:;"
 
 

@@ -18,6 +18,8 @@ from pathlib import Path
 from .errors import InputError
 
 MIN_CHARS_PER_PAGE = 25
+# A browser's print-to-PDF footer: the page's address and "16/84".
+PRINT_FOOTER = re.compile(r"^https?://\S+\s+\d+/\d+$")
 
 
 @dataclass
@@ -54,26 +56,61 @@ def pdf_to_text(path: Path) -> str:
             "e.g. `ocrmypdf in.pdf out.pdf`, then use the OCRed file"
         )
     furniture = _running_lines(pages)
-    out = [_paragraphs([ln for ln in page if _key(ln.text) not in furniture]) for page in pages]
+    out = [
+        _paragraphs(
+            [
+                ln
+                for ln in page
+                if _key(ln.text) not in furniture and not PRINT_FOOTER.match(ln.text.strip())
+            ]
+        )
+        for page in pages
+    ]
     return "\n\n".join(p for p in out if p.strip()) + "\n"
 
 
 def _page_lines(page: object) -> list[_Line]:
+    """Lines from PDFium's characters (its own line breaks), each with its box.
+
+    Character by character rather than by text runs: runs overlap at ligatures and would
+    repeat letters ("aftfter").
+    """
+    import pypdfium2.raw as raw
+
     textpage = page.get_textpage()  # type: ignore[attr-defined]
     lines: list[_Line] = []
-    for i in range(textpage.count_rects()):
-        left, bottom, right, top = textpage.get_rect(i)
-        text = textpage.get_text_bounded(left, bottom, right, top)
-        if not text.strip():
+    chars: list[str] = []
+    box: list[float] = []
+    for i in range(textpage.count_chars()):
+        ch = chr(raw.FPDFText_GetUnicode(textpage.raw, i))
+        if ch in "\r\n":
+            _flush(lines, chars, box)
+            chars, box = [], []
             continue
-        last = lines[-1] if lines else None
-        height = max(top - bottom, last.top - last.bottom if last else 0.0, 1.0)
-        if last and abs(last.bottom - bottom) < 0.5 * height and left >= last.left:
-            last.text += text
-            last.top = max(last.top, top)
-        else:
-            lines.append(_Line(text, left, bottom, top))
+        chars.append(ch)
+        if not ch.isspace():
+            left, bottom, _right, top = textpage.get_charbox(i)
+            box = (
+                [min(box[0], left), min(box[1], bottom), max(box[2], top)]
+                if box
+                else [left, bottom, top]
+            )
+    _flush(lines, chars, box)
     return lines
+
+
+def _flush(lines: list[_Line], chars: list[str], box: list[float]) -> None:
+    text = "".join(chars).replace("\ufffe", "").replace("\x02", "-")
+    if text.strip() and box:
+        last = lines[-1] if lines else None
+        if (
+            last
+            and abs(last.bottom - box[1]) < 0.3 * max(box[2] - box[1], 1.0)
+            and (box[0] >= last.left)
+        ):
+            last.text += text  # same baseline: a run PDFium broke off (superscript, hyphen)
+        else:
+            lines.append(_Line(text, box[0], box[1], box[2]))
 
 
 def _paragraphs(lines: list[_Line]) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Literal
 
@@ -27,7 +27,21 @@ KIND_CODES: dict[str, str] = {
     "theme": "T",
 }
 
-NUMBERED = re.compile(r"^(?:[-*•●]\s+)?\(?(\d{1,3})[.)]\s+")
+NUMBERED = re.compile(
+    r"^(?:[-*•●]\s+)?(?:\(?(\d{1,3}(?:\.\d{1,3}){0,2})[.)]\s+|(\d{1,3}(?:\.\d{1,3}){1,2})\s+(?=[A-Z]))"
+)
+# "Recommendation 3: A better approach…" — a numbered label that reports and responses share.
+LABEL = re.compile(
+    r"^Recommendation\s+(\d{1,3}[a-z]?)(?:\s*[:.]\s*|\s*$|\s+(?=[A-Z]))(.*)$",
+    re.IGNORECASE | re.DOTALL,
+)
+RECOMMEND_CUE = re.compile(r"\b(?:recommends?|urges?|calls? (?:on|upon)|should|must)\b", re.I)
+BACK_MATTER = re.compile(
+    r"^(?:appendix|annex|glossary|references|bibliography|index|list of|"
+    r"acknowledg|abbreviations|endnotes|notes)\b",
+    re.IGNORECASE,
+)
+MAX_LABEL_BLOCKS = 12
 BULLET = re.compile(r"^[-*•●▪◦‣–]\s+")
 LETTERED = re.compile(r"^\(?([a-z])[.)]\s+")
 SUB_ITEM = re.compile(r"(?:(?<=[:;])|(?<=[:;] ))\s*\(?([a-z])[.)]\s+(?=\w)")
@@ -116,6 +130,7 @@ class _ListContext:
     addressee: str
     unmarked_ok: bool
     marked: bool | None = None  # set by the first item: a list is marked or it is not
+    within_heading: bool = False  # opened by a "Recommendations" heading: spans sub-headings
 
 
 @dataclass
@@ -144,7 +159,50 @@ def segment_corpus(corpus: Corpus) -> Segmentation:
                 f"{doc.path}: no concerns found (no numbered questions and no list under a "
                 "request lead-in such as 'we urge … to:'); it is left out of the analysis"
             )
+    concerns, passages = link_quoted(concerns, passages)
     return Segmentation(tuple(concerns), tuple(passages), tuple(warnings))
+
+
+def link_quoted(
+    concerns: list[Concern], passages: list[ReplyPassage]
+) -> tuple[list[Concern], list[ReplyPassage]]:
+    """A reply that quotes a request's numbered recommendation answers that very concern.
+
+    The request's concern takes the quoted item's answer as its own paired answer; the
+    quoted copy (and paragraphs that only repeat the request's text) are dropped, so the
+    recommendation is counted once and the quote is never taken for an answer.
+    """
+    requests = [c for c in concerns if not c.quoted and c.number]
+    by_id = {p.passage_id: p for p in passages}
+    linked: dict[str, Concern] = {}
+    dropped: set[str] = set()
+    for q in (c for c in concerns if c.quoted and c.number):
+        bare_label = bool(LABEL.match(q.text))  # "Recommendation 4" and nothing else
+        target = [
+            r
+            for r in requests
+            if r.number.lower() == q.number.lower()
+            and (bare_label or _contained(q.text, r.text) >= 0.6)
+        ]
+        if len(target) != 1:
+            continue
+        r = linked.get(target[0].concern_id, target[0])
+        copies = {pid for pid in q.paired_passages if _contained(by_id[pid].text, r.text) >= 0.8}
+        answer = tuple(pid for pid in q.paired_passages if pid not in copies)
+        linked[r.concern_id] = replace(r, paired_passages=r.paired_passages + answer)
+        dropped |= copies | {q.concern_id}
+        for pid in answer:
+            by_id[pid] = replace(by_id[pid], answers=r.concern_id)
+    kept = [linked.get(c.concern_id, c) for c in concerns if c.concern_id not in dropped]
+    return kept, [by_id[p.passage_id] for p in passages if p.passage_id not in dropped]
+
+
+def _contained(part: str, whole: str) -> float:
+    """Share of `part`'s content words that also occur in `whole`."""
+    from .lexical import stems
+
+    mine = set(stems(part))
+    return len(mine & set(stems(whole))) / len(mine) if len(mine) >= 3 else 0.0
 
 
 def segment_document(doc: Document) -> _DocCut:
@@ -152,14 +210,25 @@ def segment_document(doc: Document) -> _DocCut:
     items = [b for b in blocks(doc.text) if not b.footnote]
     if doc.role == "request":
         _cut_request(cut, items)
+        _renumber(cut)
     else:
         _cut_reply(cut, items)
     return cut
 
 
+def _renumber(cut: _DocCut) -> None:
+    """Ids follow the order of the concerns in the document, per kind."""
+    cut.concerns.sort(key=lambda c: c.start)
+    counters: dict[str, int] = {}
+    for i, c in enumerate(cut.concerns):
+        code = KIND_CODES[c.kind]
+        counters[code] = counters.get(code, 0) + 1
+        cut.concerns[i] = replace(c, concern_id=f"{cut.doc.doc_id}-{code}{counters[code]:02d}")
+
+
 def _numbered(text: str) -> tuple[str, str] | None:
     m = NUMBERED.match(text)
-    return (m.group(1), text[m.end() :]) if m else None
+    return (m.group(1) or m.group(2), text[m.end() :]) if m else None
 
 
 def _strip_marker(text: str) -> tuple[str, str]:
@@ -211,18 +280,30 @@ def imperative_start(text: str) -> bool:
 def _cut_request(cut: _DocCut, items: list[Block]) -> None:
     section = ""
     ctx: _ListContext | None = None
+    labelled: dict[str, tuple[list[Block], str]] = {}
+    skip_until = -1
     for i, block in enumerate(items):
+        if i <= skip_until:
+            continue
         following = items[i + 1] if i + 1 < len(items) else None
         text = block.text
         if SALUTATION.match(text):
             section = ""  # what came before 'Dear …' was the address block, not a heading
+            continue
+        if LABEL.match(text):
+            run = _label_run(items, i)
+            labelled[LABEL.match(text).group(1).lower()] = (run, section)  # type: ignore[union-attr]
+            skip_until = i + len(run) - 1
             continue
         if _is_numbered_heading(block, following):
             section = text
             continue
         if is_heading_line(text) and not _numbered(text):
             section = text
-            ctx = _ListContext("recommendation", "", True) if "recommend" in text.lower() else None
+            if "recommend" in text.lower():
+                ctx = _ListContext("recommendation", "", True, within_heading=True)
+            elif BACK_MATTER.match(text) or not (ctx and ctx.within_heading):
+                ctx = None
             continue
         lead = _lead_in(text, section)
         if lead:
@@ -234,13 +315,48 @@ def _cut_request(cut: _DocCut, items: list[Block]) -> None:
         elif ctx and _continues_list(ctx, text, marked):
             ctx.marked = marked
             _add_concern(cut, block, ctx.kind, section, ctx.addressee)
-        elif not marked:
+        elif not marked and not (ctx and ctx.within_heading):
             ctx = None
+    _add_labelled(cut, labelled)
+
+
+def _label_run(items: list[Block], start: int) -> list[Block]:
+    """A label block and the paragraphs that follow it, up to the next label or heading."""
+    run = [items[start]]
+    for block in items[start + 1 : start + MAX_LABEL_BLOCKS]:
+        if (
+            LABEL.match(block.text)
+            or _numbered(block.text)
+            and not BULLET.match(block.text)
+            or (is_heading_line(block.text) and len(run) > 1)
+        ):
+            break
+        run.append(block)
+    return run
+
+
+def _add_labelled(cut: _DocCut, labelled: dict[str, tuple[list[Block], str]]) -> None:
+    """Labelled recommendations (the last, fullest statement of each number) replace the
+    numbered summary items that repeat them."""
+    if not labelled:
+        return
+    cut.concerns[:] = [c for c in cut.concerns if c.number.lower() not in labelled]
+    for number, (run, section) in sorted(labelled.items(), key=lambda kv: kv[1][0][0].start):
+        body = " ".join(b.text for b in run)
+        m = LABEL.match(body)
+        text = (m.group(2) if m else body).strip() or body
+        if not RECOMMEND_CUE.search(body) and len(run) == 1:
+            continue  # a bare cross-reference ("see Recommendation 3"), not the recommendation
+        merged = Block(text, run[0].start, run[-1].end)
+        concern = _add_concern(cut, merged, "recommendation", section, "")
+        cut.concerns[-1] = replace(concern, number=number)
 
 
 def _continues_list(ctx: _ListContext, text: str, marked: bool) -> bool:
     if ctx.marked is not None and ctx.marked != marked:
         return False
+    if ctx.within_heading and _numbered(text) and not RECOMMEND_CUE.search(text):
+        return False  # a numbered conclusion in a "conclusions and recommendations" chapter
     return marked or (ctx.unmarked_ok and imperative_start(text) and len(text.split()) >= 4)
 
 
@@ -283,7 +399,21 @@ def split_parts(text: str) -> tuple[ConcernPart, ...]:
 
 
 def _is_quoted_concern(block: Block) -> bool:
-    return bool(_numbered(block.text)) and (block.emphasized or is_interrogative(block.text))
+    """In a reply: a numbered question or emphasised theme, a 'Recommendation N' label, or a
+    numbered recommendation ('8.10. We recommend that…') quoted before its answer."""
+    if LABEL.match(block.text):
+        return True
+    if not _numbered(block.text):
+        return False
+    return (
+        block.emphasized
+        or is_interrogative(block.text)
+        or bool(
+            re.search(
+                r"\b(?:we|the \w+) (?:also |further |strongly )?recommends?\b", block.text, re.I
+            )
+        )
+    )
 
 
 def _reply_body(items: list[Block]) -> list[Block]:
@@ -310,8 +440,7 @@ def _cut_reply(cut: _DocCut, items: list[Block]) -> None:
     point_by_point = any(_is_quoted_concern(b) for b in body)
     for block in body:
         if _is_quoted_concern(block):
-            kind: ConcernKind = "question" if is_interrogative(block.text) else "theme"
-            current = _add_concern(cut, block, kind, "", "", quoted=True)
+            current = _add_quoted(cut, block)
             paired[current.concern_id] = []
             continue
         if (
@@ -336,6 +465,30 @@ def _cut_reply(cut: _DocCut, items: list[Block]) -> None:
             if pid not in paired[current.concern_id]:
                 paired[current.concern_id].append(pid)
     cut.concerns[:] = [_with_pairs(c, tuple(paired.get(c.concern_id, ()))) for c in cut.concerns]
+
+
+def _add_quoted(cut: _DocCut, block: Block) -> Concern:
+    label = LABEL.match(block.text)
+    if label:
+        concern = _add_concern(
+            cut,
+            replace(block, text=label.group(2).strip() or block.text),
+            "recommendation",
+            "",
+            "",
+            quoted=True,
+        )
+        concern = replace(concern, number=label.group(1).lower())
+        cut.concerns[-1] = concern
+        return concern
+    kind: ConcernKind = (
+        "question"
+        if is_interrogative(block.text)
+        else "theme"
+        if block.emphasized
+        else "recommendation"
+    )
+    return _add_concern(cut, block, kind, "", "", quoted=True)
 
 
 def _with_pairs(c: Concern, pids: tuple[str, ...]) -> Concern:
