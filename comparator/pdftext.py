@@ -18,6 +18,8 @@ from pathlib import Path
 from .errors import InputError
 
 MIN_CHARS_PER_PAGE = 25
+BOLD_WEIGHT = 600
+MARGIN_SHARE = 0.09  # running heads and feet sit in the top and bottom 9% of the page
 # A browser's print-to-PDF footer: the page's address and "16/84".
 PRINT_FOOTER = re.compile(r"^https?://\S+\s+\d+/\d+$")
 
@@ -28,6 +30,7 @@ class _Line:
     left: float
     bottom: float
     top: float
+    bold: bool = False
 
 
 def pdf_to_text(path: Path) -> str:
@@ -47,6 +50,7 @@ def pdf_to_text(path: Path) -> str:
         ) from None
     try:
         pages = [_page_lines(pdf[i]) for i in range(len(pdf))]
+        heights = [pdf[i].get_size()[1] for i in range(len(pdf))]
     finally:
         pdf.close()
     chars = sum(len(line.text) for page in pages for line in page)
@@ -55,7 +59,7 @@ def pdf_to_text(path: Path) -> str:
             f"{path}: PDF has no text layer (scanned images?); run OCR first, "
             "e.g. `ocrmypdf in.pdf out.pdf`, then use the OCRed file"
         )
-    furniture = _running_lines(pages)
+    furniture = _running_lines(pages, heights)
     out = [
         _paragraphs(
             [
@@ -81,11 +85,12 @@ def _page_lines(page: object) -> list[_Line]:
     lines: list[_Line] = []
     chars: list[str] = []
     box: list[float] = []
+    heavy = 0
     for i in range(textpage.count_chars()):
         ch = chr(raw.FPDFText_GetUnicode(textpage.raw, i))
         if ch in "\r\n":
-            _flush(lines, chars, box)
-            chars, box = [], []
+            _flush(lines, chars, box, heavy)
+            chars, box, heavy = [], [], 0
             continue
         chars.append(ch)
         if not ch.isspace():
@@ -95,12 +100,14 @@ def _page_lines(page: object) -> list[_Line]:
                 if box
                 else [left, bottom, top]
             )
-    _flush(lines, chars, box)
+            heavy += raw.FPDFText_GetFontWeight(textpage.raw, i) >= BOLD_WEIGHT
+    _flush(lines, chars, box, heavy)
     return lines
 
 
-def _flush(lines: list[_Line], chars: list[str], box: list[float]) -> None:
+def _flush(lines: list[_Line], chars: list[str], box: list[float], heavy: int) -> None:
     text = "".join(chars).replace("\ufffe", "").replace("\x02", "-")
+    bold = heavy > 0.6 * sum(not c.isspace() for c in chars)
     if text.strip() and box:
         last = lines[-1] if lines else None
         if (
@@ -110,7 +117,7 @@ def _flush(lines: list[_Line], chars: list[str], box: list[float]) -> None:
         ):
             last.text += text  # same baseline: a run PDFium broke off (superscript, hyphen)
         else:
-            lines.append(_Line(text, box[0], box[1], box[2]))
+            lines.append(_Line(text, box[0], box[1], box[2], bold))
 
 
 def _paragraphs(lines: list[_Line]) -> str:
@@ -119,24 +126,37 @@ def _paragraphs(lines: list[_Line]) -> str:
         return ""
     steps = [a.bottom - b.bottom for a, b in itertools.pairwise(lines) if a.bottom - b.bottom > 0]
     usual = statistics.median(steps) if steps else 12.0
-    parts = [lines[0].text.strip()]
+    paragraphs: list[list[_Line]] = [[lines[0]]]
     for prev, line in itertools.pairwise(lines):
         step = prev.bottom - line.bottom
-        new_paragraph = step <= 0 or step > 1.45 * usual
-        parts.append(("\n\n" if new_paragraph else "\n") + line.text.strip())
-    return "".join(parts)
+        if step <= 0 or step > 1.45 * usual:
+            paragraphs.append([line])
+        else:
+            paragraphs[-1].append(line)
+    return "\n\n".join(_render(p) for p in paragraphs)
+
+
+def _render(paragraph: list[_Line]) -> str:
+    """A paragraph's lines; a wholly bold paragraph is marked **…** as in markdown, because
+    reports set their recommendations in bold."""
+    text = "\n".join(line.text.strip() for line in paragraph)
+    if all(line.bold for line in paragraph) and len(text.split()) > 6:
+        return f"**{text}**"
+    return text
 
 
 def _key(text: str) -> str:
     return re.sub(r"\d+", "#", " ".join(text.split()).lower())
 
 
-def _running_lines(pages: list[list[_Line]]) -> set[str]:
-    """First and last lines that recur on at least half the pages (3 or more)."""
+def _running_lines(pages: list[list[_Line]], heights: list[float]) -> set[str]:
+    """Lines in the top or bottom margin that recur on at least a quarter of the pages."""
     if len(pages) < 3:
         return set()
     edge: Counter[str] = Counter()
-    for page in pages:
-        edge.update({_key(ln.text) for ln in page[:2] + page[-2:]})
-    limit = max(3, len(pages) // 2)
+    for page, height in zip(pages, heights, strict=True):
+        margin = MARGIN_SHARE * height
+        edge.update({_key(ln.text) for ln in page
+                     if ln.top > height - margin or ln.bottom < margin})
+    limit = max(3, len(pages) // 4)  # running heads alternate between left and right pages
     return {k for k, n in edge.items() if n >= limit and len(k) < 120}

@@ -166,28 +166,31 @@ def segment_corpus(corpus: Corpus) -> Segmentation:
 def link_quoted(
     concerns: list[Concern], passages: list[ReplyPassage]
 ) -> tuple[list[Concern], list[ReplyPassage]]:
-    """A reply that quotes a request's numbered recommendation answers that very concern.
+    """A reply that quotes a request's recommendation answers that very concern.
 
-    The request's concern takes the quoted item's answer as its own paired answer; the
-    quoted copy (and paragraphs that only repeat the request's text) are dropped, so the
+    The quote is found by its words (a bare "Recommendation 4" label by the paragraph
+    quoted under it), since responses often number recommendations differently from the
+    report. The request's concern takes the quoted item's answer as its own paired answer;
+    the quoted copy, and paragraphs that only repeat the request's text, are dropped, so the
     recommendation is counted once and the quote is never taken for an answer.
     """
-    requests = [c for c in concerns if not c.quoted and c.number]
+    from .lexical import stems
+
+    requests = [c for c in concerns if not c.quoted]
+    words = {c.concern_id: set(stems(c.text)) for c in requests}
     by_id = {p.passage_id: p for p in passages}
     linked: dict[str, Concern] = {}
     dropped: set[str] = set()
-    for q in (c for c in concerns if c.quoted and c.number):
-        bare_label = bool(LABEL.match(q.text))  # "Recommendation 4" and nothing else
-        target = [
-            r
-            for r in requests
-            if r.number.lower() == q.number.lower()
-            and (bare_label or _contained(q.text, r.text) >= 0.6)
-        ]
-        if len(target) != 1:
+    for q in (c for c in concerns if c.quoted):
+        probes = [q.text]
+        if LABEL.fullmatch(q.text.strip()) or len(q.text.split()) < 12:
+            probes += [by_id[pid].text for pid in q.paired_passages[:1]]
+        target = _best_request(probes, q.number, requests, words)
+        if target is None:
             continue
-        r = linked.get(target[0].concern_id, target[0])
-        copies = {pid for pid in q.paired_passages if _contained(by_id[pid].text, r.text) >= 0.8}
+        r = linked.get(target.concern_id, target)
+        copies = {pid for pid in q.paired_passages
+                  if _contained(set(stems(by_id[pid].text)), words[r.concern_id]) >= 0.8}
         answer = tuple(pid for pid in q.paired_passages if pid not in copies)
         linked[r.concern_id] = replace(r, paired_passages=r.paired_passages + answer)
         dropped |= copies | {q.concern_id}
@@ -197,12 +200,29 @@ def link_quoted(
     return kept, [by_id[p.passage_id] for p in passages if p.passage_id not in dropped]
 
 
-def _contained(part: str, whole: str) -> float:
-    """Share of `part`'s content words that also occur in `whole`."""
+LINK_CONTAINMENT = 0.7
+
+
+def _best_request(probes: list[str], number: str, requests: list[Concern],
+                  words: dict[str, set[str]]) -> Concern | None:
+    """The request concern that a quoted item repeats (most of its words), if any."""
     from .lexical import stems
 
-    mine = set(stems(part))
-    return len(mine & set(stems(whole))) / len(mine) if len(mine) >= 3 else 0.0
+    best: tuple[float, bool] = (0.0, False)
+    found: Concern | None = None
+    for probe in (set(stems(p)) for p in probes):
+        if len(probe) < 4:
+            continue
+        for r in requests:
+            score = (_contained(probe, words[r.concern_id]), r.number.lower() == number.lower())
+            if score > best:
+                best, found = score, r
+    return found if best[0] >= LINK_CONTAINMENT else None
+
+
+def _contained(part: set[str], whole: set[str]) -> float:
+    """Share of `part`'s content words that also occur in `whole`."""
+    return len(part & whole) / len(part) if len(part) >= 3 else 0.0
 
 
 def segment_document(doc: Document) -> _DocCut:
@@ -282,6 +302,10 @@ def _cut_request(cut: _DocCut, items: list[Block]) -> None:
     ctx: _ListContext | None = None
     labelled: dict[str, tuple[list[Block], str]] = {}
     skip_until = -1
+    back_matter = False
+    chapter: _ListContext | None = None  # opened by a "…Recommendations" heading
+    in_chapter: set[str] = set()
+    in_bold: set[str] = set()
     for i, block in enumerate(items):
         if i <= skip_until:
             continue
@@ -298,13 +322,18 @@ def _cut_request(cut: _DocCut, items: list[Block]) -> None:
         if _is_numbered_heading(block, following):
             section = text
             continue
-        if is_heading_line(text) and not _numbered(text):
+        if (is_heading_line(text) or _recommendations_heading(text)) and not _numbered(text):
             section = text
             if "recommend" in text.lower():
-                ctx = _ListContext("recommendation", "", True, within_heading=True)
-            elif BACK_MATTER.match(text) or not (ctx and ctx.within_heading):
-                ctx = None
+                chapter, back_matter = _ListContext("recommendation", "", True, True), False
+                ctx = replace(chapter)
+            elif BACK_MATTER.match(text):
+                chapter, ctx, back_matter = None, None, True
+            elif ctx is None or not ctx.within_heading:
+                ctx = replace(chapter) if chapter else None
             continue
+        if back_matter:
+            continue  # appendices: calls for evidence, witness lists, glossaries
         lead = _lead_in(text, section)
         if lead:
             ctx = lead
@@ -315,9 +344,31 @@ def _cut_request(cut: _DocCut, items: list[Block]) -> None:
         elif ctx and _continues_list(ctx, text, marked):
             ctx.marked = marked
             _add_concern(cut, block, ctx.kind, section, ctx.addressee)
+        elif chapter and ctx is not chapter:
+            # the list ended; the "Recommendations" chapter it sat in goes on
+            ctx = replace(chapter)
+            if _continues_list(ctx, text, marked):
+                ctx.marked = marked
+                _add_concern(cut, block, ctx.kind, section, ctx.addressee)
         elif not marked and not (ctx and ctx.within_heading):
             ctx = None
+        if chapter is not None and cut.concerns and cut.concerns[-1].start == block.start:
+            in_chapter.add(cut.concerns[-1].concern_id)
+            if block.emphasized:
+                in_bold.add(cut.concerns[-1].concern_id)
+    if in_chapter:
+        # a report restates its recommendations in a chapter of their own: count those once;
+        # where that chapter sets some paragraphs in bold, the bold ones are the
+        # recommendations and the rest are conclusions
+        keep = in_bold or in_chapter
+        cut.concerns[:] = [c for c in cut.concerns if c.concern_id in keep]
     _add_labelled(cut, labelled)
+
+
+def _recommendations_heading(text: str) -> bool:
+    """'Summary of conclusions and recommendations': sentence-case headings count too."""
+    return (len(text.split()) <= 8 and text[-1:] not in TERMINAL + ","
+            and "recommendation" in text.lower())
 
 
 def _label_run(items: list[Block], start: int) -> list[Block]:
@@ -326,8 +377,8 @@ def _label_run(items: list[Block], start: int) -> list[Block]:
     for block in items[start + 1 : start + MAX_LABEL_BLOCKS]:
         if (
             LABEL.match(block.text)
-            or _numbered(block.text)
-            and not BULLET.match(block.text)
+            or (_numbered(block.text)
+            and not BULLET.match(block.text))
             or (is_heading_line(block.text) and len(run) > 1)
         ):
             break
@@ -336,11 +387,12 @@ def _label_run(items: list[Block], start: int) -> list[Block]:
 
 
 def _add_labelled(cut: _DocCut, labelled: dict[str, tuple[list[Block], str]]) -> None:
-    """Labelled recommendations (the last, fullest statement of each number) replace the
-    numbered summary items that repeat them."""
+    """Labelled recommendations (the last, fullest statement of each number) replace every
+    other candidate: summary lists that repeat them, questions asked in the narrative."""
     if not labelled:
         return
-    cut.concerns[:] = [c for c in cut.concerns if c.number.lower() not in labelled]
+    # a report that labels its recommendations states them there: nothing else counts
+    cut.concerns.clear()
     for number, (run, section) in sorted(labelled.items(), key=lambda kv: kv[1][0][0].start):
         body = " ".join(b.text for b in run)
         m = LABEL.match(body)
@@ -357,6 +409,10 @@ def _continues_list(ctx: _ListContext, text: str, marked: bool) -> bool:
         return False
     if ctx.within_heading and _numbered(text) and not RECOMMEND_CUE.search(text):
         return False  # a numbered conclusion in a "conclusions and recommendations" chapter
+    if ctx.within_heading and not marked and (
+        text[-1:] not in ".;:" or len(text.split()) < 8
+    ):
+        return False  # a sub-heading inside the chapter, not an unbulleted recommendation
     return marked or (ctx.unmarked_ok and imperative_start(text) and len(text.split()) >= 4)
 
 
