@@ -1,10 +1,13 @@
 """Every threshold and weight in one place, with its meaning and how it was set.
 
 Values were calibrated on ../shared/eval/dev_gold.csv (15 hand-coded concerns of seed
-documents 000 and 002) by the grid printed by ``benchmarks/calibrate.py``; each default
-below sits in the middle of the range that gave the same results there, not at its edge,
-so that a small shift in a similarity does not flip a verdict. The manifest of every run
-records the values used.
+documents 000 and 002) with the one-at-a-time sweep printed by ``benchmarks/calibrate.py``;
+each default sits in the middle of the plateau where the dev gold is fully right (8/8 clear,
+15/15 lenient), so that a small shift in a similarity does not flip a verdict. Plateaus
+measured on 2026-11-22: ignore_coverage 0.075-0.425+, ignore_similarity 0.625-0.925+,
+answer_coverage 0.15-0.20 (narrow: 15 rows cannot pin it better), unpaired_answer_coverage
+0.30-0.80, answer_specificity 0.0-0.75, deflection_share 0.175-0.275. The manifest of
+every run records the values used.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ class Config:
         "concept counts as covered even without the same words",
     )
     answer_coverage: float = _f(
-        0.20, "share of key concepts the evidence must cover before it can 'answer'"
+        0.175, "share of key concepts the evidence must cover before it can 'answer'"
     )
     unpaired_answer_coverage: float = _f(
         0.50,
@@ -70,7 +73,7 @@ class Config:
         "decision needed for an answer",
     )
     deflection_share: float = _f(
-        0.25,
+        0.225,
         "weighted share of evidence sentences carrying deflection cues at or above "
         "which the reply is 'deflected' even when on topic",
     )

@@ -156,7 +156,8 @@ def _running_lines(pages: list[list[_Line]], heights: list[float]) -> set[str]:
     edge: Counter[str] = Counter()
     for page, height in zip(pages, heights, strict=True):
         margin = MARGIN_SHARE * height
-        edge.update({_key(ln.text) for ln in page
-                     if ln.top > height - margin or ln.bottom < margin})
+        edge.update(
+            {_key(ln.text) for ln in page if ln.top > height - margin or ln.bottom < margin}
+        )
     limit = max(3, len(pages) // 4)  # running heads alternate between left and right pages
     return {k for k, n in edge.items() if n >= limit and len(k) < 120}

@@ -39,6 +39,7 @@ class ConcernResult:
     timing: str
     reply_doc: str
     reply_date: str
+    primary_coverage: float = 0.0  # coverage by the cited passage alone (relevance test)
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,7 @@ def _score(
         timing(request, reply),
         reply.name,
         reply.date,
+        primary_cov,
     )
 
 

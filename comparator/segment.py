@@ -189,8 +189,11 @@ def link_quoted(
         if target is None:
             continue
         r = linked.get(target.concern_id, target)
-        copies = {pid for pid in q.paired_passages
-                  if _contained(set(stems(by_id[pid].text)), words[r.concern_id]) >= 0.8}
+        copies = {
+            pid
+            for pid in q.paired_passages
+            if _contained(set(stems(by_id[pid].text)), words[r.concern_id]) >= 0.8
+        }
         answer = tuple(pid for pid in q.paired_passages if pid not in copies)
         linked[r.concern_id] = replace(r, paired_passages=r.paired_passages + answer)
         dropped |= copies | {q.concern_id}
@@ -203,8 +206,9 @@ def link_quoted(
 LINK_CONTAINMENT = 0.7
 
 
-def _best_request(probes: list[str], number: str, requests: list[Concern],
-                  words: dict[str, set[str]]) -> Concern | None:
+def _best_request(
+    probes: list[str], number: str, requests: list[Concern], words: dict[str, set[str]]
+) -> Concern | None:
     """The request concern that a quoted item repeats (most of its words), if any."""
     from .lexical import stems
 
@@ -367,8 +371,11 @@ def _cut_request(cut: _DocCut, items: list[Block]) -> None:
 
 def _recommendations_heading(text: str) -> bool:
     """'Summary of conclusions and recommendations': sentence-case headings count too."""
-    return (len(text.split()) <= 8 and text[-1:] not in TERMINAL + ","
-            and "recommendation" in text.lower())
+    return (
+        len(text.split()) <= 8
+        and text[-1:] not in TERMINAL + ","
+        and "recommendation" in text.lower()
+    )
 
 
 def _label_run(items: list[Block], start: int) -> list[Block]:
@@ -377,8 +384,7 @@ def _label_run(items: list[Block], start: int) -> list[Block]:
     for block in items[start + 1 : start + MAX_LABEL_BLOCKS]:
         if (
             LABEL.match(block.text)
-            or (_numbered(block.text)
-            and not BULLET.match(block.text))
+            or (_numbered(block.text) and not BULLET.match(block.text))
             or (is_heading_line(block.text) and len(run) > 1)
         ):
             break
@@ -409,9 +415,7 @@ def _continues_list(ctx: _ListContext, text: str, marked: bool) -> bool:
         return False
     if ctx.within_heading and _numbered(text) and not RECOMMEND_CUE.search(text):
         return False  # a numbered conclusion in a "conclusions and recommendations" chapter
-    if ctx.within_heading and not marked and (
-        text[-1:] not in ".;:" or len(text.split()) < 8
-    ):
+    if ctx.within_heading and not marked and (text[-1:] not in ".;:" or len(text.split()) < 8):
         return False  # a sub-heading inside the chapter, not an unbulleted recommendation
     return marked or (ctx.unmarked_ok and imperative_start(text) and len(text.split()) >= 4)
 
