@@ -99,10 +99,10 @@ def load_corpus(
     return Corpus(root, tuple(docs), manifest_hash)
 
 
-def require_both_roles(corpus: Corpus) -> None:
-    """An analysis needs at least one request and one reply."""
+def require_both_roles(corpus: Corpus, quoted_concerns: int = 0) -> None:
+    """An analysis needs a reply, and a request unless the replies quote what they answer."""
     for role in ROLES:
-        if not corpus.by_role(role):
+        if not corpus.by_role(role) and not (role == "request" and quoted_concerns):
             raise InputError(
                 f"{corpus.root}: corpus has no {role} documents; add one, or set role = "
                 f'"{role}" for a file in {MANIFEST_NAME}'

@@ -56,8 +56,8 @@ class Analysis:
 def analyse(
     corpus: Corpus, config: Config, embedder: Embedder, cache: EmbeddingCache | None
 ) -> Analysis:
-    require_both_roles(corpus)
     seg = segment_corpus(corpus)
+    require_both_roles(corpus, sum(c.quoted for c in seg.concerns))
     passage_stems = [StemText(p.text) for p in seg.passages]
     postings = inverted_index(passage_stems)
     concepts = {

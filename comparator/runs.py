@@ -67,7 +67,7 @@ def execute(
     force: bool = False,
 ) -> RunOutcome:
     """Analyse the corpus and write its run folder, unless an identical run exists."""
-    require_both_roles(corpus)
+    require_both_roles(corpus, quoted_concerns=1 if corpus.by_role("reply") else 0)
     check_writable(out_root)
     rid = manifest.run_id(corpus, config, embedder.identity)
     target = out_root / rid

@@ -163,6 +163,11 @@ REPLY = (MINI / "reply.md").read_bytes()
         ({}, ["run", "{corpus}"], "no documents found"),
         ({"letter.md": LETTER}, ["run", "{corpus}"], "corpus has no reply documents"),
         (
+            {"update.md": (MINI / "update.md").read_bytes()},
+            ["run", "{corpus}"],
+            "corpus has no request documents",
+        ),
+        (
             {"letter.md": LETTER, "reply.md": b"  \n\n"},
             ["run", "{corpus}"],
             "reply.md: file is empty",
@@ -219,6 +224,17 @@ def test_bad_input_gets_one_line_and_a_nonzero_exit(
     assert lines[-1].startswith("Error: "), result.output
     assert message in lines[-1]
     assert "Traceback" not in result.output
+
+
+def test_a_lone_reply_that_quotes_its_questions_is_analysed(tmp_path: Path) -> None:
+    corpus = make(tmp_path, {"reply.md": REPLY})
+    result = CliRunner().invoke(
+        cli,
+        ["run", str(corpus), *FAKE, "--out", str(tmp_path / "o"), "--cache", str(tmp_path / "e")],
+    )
+    assert result.exit_code == 0, result.output
+    assert "R1-Q01" not in result.output  # ids come from the file name here
+    assert "reply-Q01" in result.output
 
 
 def test_unknown_config_key_is_named(tmp_path: Path) -> None:
