@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from comparator import ingest
 from comparator.cli import cli
@@ -18,6 +18,11 @@ from .conftest import MINI
 from .test_shapes import doc
 
 FORMATS = Path(__file__).parent / "fixtures" / "formats"
+
+
+def run_fake(corpus: Path, tmp_path: Path) -> Result:
+    args = ["run", str(corpus), "--model", "comparator-fake", "--out", str(tmp_path / "o")]
+    return CliRunner().invoke(cli, [*args, "--cache", str(tmp_path / "e")])
 
 
 @pytest.mark.parametrize("name", ["two_column.pdf", "letter.docx", "letter.html"])
@@ -86,19 +91,7 @@ def test_cli_reports_unreadable_pdf_in_one_line(tmp_path: Path, name: str, messa
     corpus = tmp_path / "c"
     shutil.copytree(MINI, corpus)
     shutil.copy(FORMATS / name, corpus / name)
-    result = CliRunner().invoke(
-        cli,
-        [
-            "run",
-            str(corpus),
-            "--model",
-            "comparator-fake",
-            "--out",
-            str(tmp_path / "o"),
-            "--cache",
-            str(tmp_path / "e"),
-        ],
-    )
+    result = run_fake(corpus, tmp_path)
     assert result.exit_code == 1
     assert result.output.strip().splitlines()[-1].startswith(f"Error: {corpus / name}")
     assert message in result.output and "Traceback" not in result.output
@@ -111,18 +104,6 @@ def test_a_request_with_no_concerns_warns_and_the_run_continues(tmp_path: Path) 
     (corpus / "corpus.toml").write_text(
         (MINI / "corpus.toml").read_text() + '\n[[document]]\nfile = "note.md"\nrole = "request"\n'
     )
-    result = CliRunner().invoke(
-        cli,
-        [
-            "run",
-            str(corpus),
-            "--model",
-            "comparator-fake",
-            "--out",
-            str(tmp_path / "o"),
-            "--cache",
-            str(tmp_path / "e"),
-        ],
-    )
+    result = run_fake(corpus, tmp_path)
     assert result.exit_code == 0, result.output
     assert "Warning: " in result.output and "note.md: no concerns found" in result.output
