@@ -26,7 +26,8 @@ ASK_WORDS = frozenset(
     consider considering put act acts case cases response responses person persons
     people individual individuals state issue issues matter matters area areas effort
     efforts step steps action actions continue support supporting develop developing
-    strengthen encourage promote promoting allow number numbers observing noting
+    strengthen encourage promote promoting allow number numbers observing noting context
+    relation regard terms light basis
     """.split()  # noqa: SIM905
 )
 
