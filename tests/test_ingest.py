@@ -107,3 +107,13 @@ def test_a_request_with_no_concerns_warns_and_the_run_continues(tmp_path: Path) 
     result = run_fake(corpus, tmp_path)
     assert result.exit_code == 0, result.output
     assert "Warning: " in result.output and "note.md: no concerns found" in result.output
+
+
+def test_cli_decodes_non_utf8_with_a_warning_naming_the_file(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    shutil.copytree(MINI, corpus)
+    text = (MINI / "update.md").read_text(encoding="utf-8") + "\nRéponse reçue.\n"
+    (corpus / "update.md").write_bytes(text.encode("cp1252"))
+    result = run_fake(corpus, tmp_path)
+    assert result.exit_code == 0, result.output
+    assert "Warning: " in result.output and "update.md: not UTF-8; decoded as" in result.output
