@@ -173,7 +173,7 @@ def _score(
         weights,
     ).share
     lead_stems = {k.stems for k in key_concepts(lead_text(concern), imperative_start(concern.text))}
-    lead = [k for k in concepts if k.stems in lead_stems]
+    lead = [(k, w) for k, w in weighted if k.stems in lead_stems]
     signals = replace(
         read_evidence(sentences, cov), refusal_coverage=refusal_coverage(lead, sentences)
     )

@@ -193,14 +193,17 @@ def coverage(
     return Coverage(tuple(covered), tuple(missing), False, got, lost)
 
 
-def refusal_coverage(lead: Sequence[Concept], sentences: Sequence[str]) -> float:
-    """Share of the concern's lead concepts ('End the detention of children') that the
-    evidence's refusal sentences name: a refusal answers the main ask, not its details."""
+def refusal_coverage(lead: Sequence[tuple[Concept, float]], sentences: Sequence[str]) -> float:
+    """Weighted share of the concern's lead concepts ('End the detention of children') that
+    the evidence's refusal sentences name: a refusal answers the main ask, not its details.
+    Weights are the concepts' rarity, so a refusal that only shares 'United States' with the
+    ask ('will not return an individual…' under a question about parole renewal) is none."""
     refusing = " ".join(s for s in sentences if CUE_PATTERNS[Cue.REFUSAL].search(s))
-    if not lead or not refusing:
+    total = sum(w for _, w in lead)
+    if not total or not refusing:
         return 0.0
     text = StemText(refusing)
-    return sum(concept_present(c, text) for c in lead) / len(lead)
+    return sum(w for c, w in lead if concept_present(c, text)) / total
 
 
 def read_evidence(sentences: Sequence[str], cov: Coverage) -> EvidenceSignals:
