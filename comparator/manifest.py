@@ -118,12 +118,14 @@ def build(
             }
             for d in corpus.documents
         ],
-        "outputs": {
-            name: hashlib.sha256(data).hexdigest() for name, data in sorted(outputs.items())
-        },
+        "outputs": hash_outputs(outputs),
         "embedding_cache": cache,
         "warnings": list(warnings),
     }
+
+
+def hash_outputs(outputs: dict[str, bytes]) -> dict[str, str]:
+    return {name: hashlib.sha256(data).hexdigest() for name, data in sorted(outputs.items())}
 
 
 def read(run_dir: Path) -> dict[str, Any]:

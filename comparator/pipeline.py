@@ -24,7 +24,7 @@ from .lexical import (
 from .match import Evidence, Vectors, match_concerns, sentence_rows
 from .score import Decision, decide
 from .segment import Concern, ReplyPassage, Segmentation, imperative_start, segment_corpus
-from .signals import EvidenceSignals, coverage, read_evidence, refusal_coverage
+from .signals import Coverage, EvidenceSignals, coverage, read_evidence, refusal_coverage
 
 
 @dataclass(frozen=True)
@@ -202,11 +202,11 @@ def lead_text(concern: Concern) -> str:
     return re.split(r"(?<=[.?!])\s+", head.strip(), maxsplit=1)[0]
 
 
-def _parts(concern: Concern, cov: object) -> str:
-    """Which lettered parts of a multi-part concern the evidence touched ('a ✓ b ✗')."""
+def _parts(concern: Concern, cov: Coverage) -> str:
+    """Which lettered parts of a multi-part concern the evidence touched."""
     if not concern.parts:
         return ""
-    covered = set(getattr(cov, "covered", ()))
+    covered = set(cov.covered)
     marks = []
     for part in concern.parts:
         phrases = [k.phrase for k in key_concepts(part.text)]

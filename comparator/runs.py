@@ -90,14 +90,12 @@ def render_files(analysis: Analysis, rid: str) -> dict[str, bytes]:
         "passages.csv": export.to_csv(t.passages, export.PASSAGE_COLUMNS).encode(),
     }
     stats = {"hits": analysis.cache.hits, "misses": analysis.cache.misses}
-    draft = manifest.build(
+    record = manifest.build(
         rid, analysis.corpus, analysis.config, analysis.model, files, stats, analysis.warnings
     )
-    files["report.txt"] = plain(lambda c: render_report(c, t, draft)).encode()
-    final = manifest.build(
-        rid, analysis.corpus, analysis.config, analysis.model, files, stats, analysis.warnings
-    )
-    files["manifest.json"] = (json.dumps(final, indent=2, ensure_ascii=False) + "\n").encode()
+    files["report.txt"] = plain(lambda c: render_report(c, t, record)).encode()
+    record["outputs"] = manifest.hash_outputs(files)
+    files["manifest.json"] = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode()
     return files
 
 
