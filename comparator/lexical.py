@@ -27,7 +27,7 @@ ASK_WORDS = frozenset(
     people individual individuals state issue issues matter matters area areas effort
     efforts step steps action actions continue support supporting develop developing
     strengthen encourage promote promoting allow number numbers observing noting context
-    relation regard terms light basis
+    relation regard terms light basis meantime possibility existence addition
     """.split()  # noqa: SIM905
 )
 
