@@ -263,23 +263,64 @@ def export_cmd(run_dir: Path, fmt: str, dest: Path) -> None:
 @cli.command("eval")
 @click.argument("run_dir", required=False, type=click.Path(path_type=Path))
 @click.option(
-    "--gold", type=click.Path(path_type=Path), required=True, help="Hand-coded reference CSV."
+    "--gold", type=click.Path(path_type=Path), help="Hand-coded reference CSV for RUN_DIR."
 )
 @click.option(
     "--negatives",
     type=click.Path(path_type=Path),
-    help="CSV of text that must not become a concern.",
+    help="CSV of text that must not become a concern (with --gold).",
+)
+@click.option(
+    "--pair",
+    "pairs",
+    type=(click.Path(path_type=Path), click.Path(path_type=Path)),
+    multiple=True,
+    metavar="RUN GOLD",
+    help="A run folder and its reference; repeat once per corpus.",
+)
+@click.option(
+    "--pair-negatives",
+    type=(click.Path(path_type=Path), click.Path(path_type=Path)),
+    multiple=True,
+    metavar="GOLD NEG",
+    help="Negatives for the --pair whose reference is the file GOLD; repeatable.",
 )
 @friendly
-def eval_cmd(run_dir: Path | None, gold: Path, negatives: Path | None) -> None:
-    """Score RUN_DIR (default: a run of seeds/) against a hand-coded reference."""
+def eval_cmd(
+    run_dir: Path | None,
+    gold: Path | None,
+    negatives: Path | None,
+    pairs: tuple[tuple[Path, Path], ...],
+    pair_negatives: tuple[tuple[Path, Path], ...],
+) -> None:
+    """Score runs against hand-coded references.
+
+    \b
+    comparator eval RUN_DIR --gold GOLD [--negatives NEG]
+        one run in detail: metrics, confusion, per-verdict scores, every miss
+        (without RUN_DIR, a run of seeds/ is made first)
+    comparator eval --pair RUN1 GOLD1 --pair RUN2 GOLD2 [--pair-negatives GOLD1 NEG1]
+        one row per corpus (named by the reference's folder, or its file name
+        when folders repeat) and a pooled row over all gold rows together,
+        then each corpus's misses; a single --pair prints the detailed form
+
+    A reference with a `position` column (accepted, partially-accepted, noted,
+    rejected, none) is also scored on position agreement; runs without a
+    position column count every prediction as none.
+    """
     from . import evaluate, runs
     from .corpus import load_corpus
     from .report import render_eval
 
-    gold_frame = evaluate.read_gold(gold)
-    neg_frame = evaluate.read_gold(negatives, evaluate.NEGATIVE_COLUMNS) if negatives else None
-    if run_dir is None:
+    plan = evaluate.plan_pairs(run_dir, gold, negatives, pairs, pair_negatives)
+    golds = [evaluate.read_gold(p.gold) for p in plan]
+    negs = [
+        evaluate.read_gold(p.negatives, evaluate.NEGATIVE_COLUMNS) if p.negatives else None
+        for p in plan
+    ]
+    names = evaluate.corpus_names([p.gold for p in plan])
+    run_dirs = [p.run_dir for p in plan]
+    if run_dirs == [None]:
         config = _config(None, None)
         outcome = runs.execute(
             load_corpus(DEFAULT_CORPUS),
@@ -288,10 +329,14 @@ def eval_cmd(run_dir: Path | None, gold: Path, negatives: Path | None) -> None:
             DEFAULT_REPORTS,
             DEFAULT_CACHE,
         )
-        run_dir = outcome.path
-        click.echo(f"Evaluating {run_dir}", err=True)
-    tables, _ = runs.load_saved(run_dir)
-    render_eval(_console(), evaluate.evaluate(tables, gold_frame, neg_frame))
+        run_dirs = [outcome.path]
+        click.echo(f"Evaluating {outcome.path}", err=True)
+    tables = [runs.load_saved(d)[0] for d in run_dirs if d is not None]
+    results = [
+        evaluate.evaluate(t, g, n, name)
+        for t, g, n, name in zip(tables, golds, negs, names, strict=True)
+    ]
+    render_eval(_console(), results)
 
 
 @cli.command("config")

@@ -82,6 +82,14 @@ class Config:
         "a concept found in more than this share of reply passages ('United States') "
         "says nothing about engagement and is not counted",
     )
+    passage_max_chars: int = field(
+        default=1500,
+        metadata={
+            "meaning": "longest reply passage; a longer paragraph is split at sentence "
+            "boundaries, so one passage never stands for many answers (a numbered paragraph "
+            "of a UN reply runs 300-1,200 characters)"
+        },
+    )
     batch_size: int = field(
         default=32,
         metadata={

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -26,11 +27,202 @@ DATE_PATTERNS = (
     re.compile(r"\b(?P<day>\d{1,2})\s+(?P<month>[A-Z][a-z]+)\s+(?P<year>(?:19|20)\d\d)\b"),
 )
 ISO_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-REPLY_CUES = re.compile(
-    r"permanent mission|thank you for your (?:letter|communication)|in (?:response|reply) to|"
-    r"please find (?:the|our) .{0,40}response|^subject:.*response",
-    re.IGNORECASE | re.MULTILINE,
+MONTH_YEAR = re.compile(r"\b(?P<month>[A-Z][a-z]+)\s+(?P<year>(?:19|20)\d\d)\b")
+# UN documents: "[Date received: 14 July 2017]" is when the author sent the text, and
+# "Distr.: General 11 August 2017" when the UN issued it, weeks later.
+DATE_RECEIVED = re.compile(r"\[\s*date\s+received\s*:\s*(?P<date>[^\]]{4,40})\]", re.IGNORECASE)
+DISTRIBUTION_DATE = re.compile(r"\bdistr\.?\s*:\s*[a-z]+\s+(?P<date>.{4,40})", re.IGNORECASE)
+# A line that says when the document came out ("Published 21 March 2024", "Ordered to be
+# printed 11 July 2011 and published 19 July 2011"); the publication date wins on the line.
+PUBLICATION_LINE = re.compile(
+    r"\b(?:published|updated|presented|ordered\b.{0,60}\bprinted)\b", re.IGNORECASE
 )
+PUBLISHED = re.compile(r"\bpublished\b", re.IGNORECASE)
+DATE_LINE_MAX_CHARS = 40  # a line this short that holds a date is a date line, not prose
+APOS = "['’‘`]"
+
+
+@dataclass(frozen=True)
+class InferenceSettings:
+    """How much of a text is read for its metadata, and how much each kind of role cue counts.
+
+    Set on the real pairs at hand (6 UK inquiry/committee reports with their government
+    responses, one lone response, 2 UN treaty-body and UPR pairs) and the 5 seed letters, all
+    of which these values get right. A strong reply cue outweighs two strong request cues
+    because a reply names what it answers ("Government Response to the Committee's Fifth
+    Report of Session 2017–19", "follow-up to the concluding observations"), so request words
+    turn up in replies far more often than reply words in requests.
+    """
+
+    head_chars: int = 3000  # role cues and dates are sought on the title page and page 1-2
+    strong_reply: int = 6
+    strong_request: int = 3
+    weak: int = 1
+
+
+INFERENCE = InferenceSettings()
+
+
+@dataclass(frozen=True)
+class RoleCue:
+    """A phrase that says what kind of document a text is."""
+
+    role: Role
+    strong: bool
+    label: str
+    pattern: re.Pattern[str]
+    unless: re.Pattern[str] | None = None  # the cue does not count if this is in the head too
+    only_with: re.Pattern[str] | None = None  # the cue counts only if this is in the head too
+
+    @property
+    def weight(self) -> int:
+        if not self.strong:
+            return INFERENCE.weak
+        return INFERENCE.strong_reply if self.role == "reply" else INFERENCE.strong_request
+
+    def found_in(self, head: str) -> bool:
+        return (
+            self.pattern.search(head) is not None
+            and not (self.unless and self.unless.search(head))
+            and (self.only_with is None or self.only_with.search(head) is not None)
+        )
+
+
+def _cue(
+    role: Role,
+    strong: bool,
+    label: str,
+    pattern: str,
+    flags: int = re.IGNORECASE,
+    unless: str | None = None,
+    only_with: str | None = None,
+) -> RoleCue:
+    def compile_(p: str | None) -> re.Pattern[str] | None:
+        return re.compile(p, re.IGNORECASE | re.DOTALL) if p else None
+
+    return RoleCue(
+        role, strong, label, re.compile(pattern, flags), compile_(unless), compile_(only_with)
+    )
+
+
+UPR_REPORT = r"report\s+of\s+the\s+working\s+group\s+on\s+the\s+universal\s+periodic\s+review"
+VIEWS_ON_CONCLUSIONS = r"views\s+on\s+conclusions\s+and/or\s+recommendations"
+MISSION_LETTERHEAD = (
+    r"\A\W*(?:the\s+)?permanent\s+mission\b|permanent\s+mission\s+of\b.{0,200}?presents\s+its"
+    r"\s+compliments"
+)
+YOUR_LETTER = r"(?:letter|communication|note|e-?mail|request|enquiry|inquiry)"
+ABOUT_YOUR_LETTER = (
+    r"\b(?:in\s+(?:response|reply)\s+to|further\s+to|with\s+reference\s+to|refer\s+to"
+    rf"|acknowledge\s+receipt\s+of)\s+your\s+(?:\w+\s+)?{YOUR_LETTER}"
+)
+REPLIES_TO_ISSUES = r"\brepl(?:y|ies)\s+of\b.{0,80}?\bto\s+the\s+list\s+of\s+issues"
+REPLY_HEADING = r"information\s+received|views\s+on|response|repl(?:y|ies)\s+(?:of|to|from)"
+ROLE_CUES: tuple[RoleCue, ...] = (
+    _cue("reply", True, '"Information received from … on follow-up"',
+         r"information\s+received\s+from\b.{0,150}?\bfollow-up", re.I | re.S),
+    _cue("reply", True, '"[Date received: …]"', r"\[\s*date\s+received\s*:"),
+    _cue("reply", True, '"Views on conclusions and/or recommendations"', VIEWS_ON_CONCLUSIONS),
+    _cue("reply", True, "Addendum to a UPR working-group report",
+         UPR_REPORT + r"\b.{0,300}?\baddendum\b", re.I | re.S),
+    _cue("reply", True, '"Replies of … to the list of issues"', REPLIES_TO_ISSUES, re.I | re.S),
+    _cue("reply", True, '"Government response to …" / "Response to the … report"',
+         rf"(?i:\bgovernment(?:{APOS}s)?\s+response\s+to\b)|^[ \t*]*Response\s+to\s+the\b"
+         r"(?s:.{0,150}?)\b(?i:report|review|inquiry|investigation|recommendations|"
+         r"observations|letter|communication)", re.M),
+    _cue("reply", False, '"the Government\'s response/reply"',
+         rf"\bgovernment(?:{APOS}s)?\s+(?:response|reply)\b"),
+    _cue("reply", False, '"response/reply of the Government"',
+         r"\b(?:response|reply|replies|comments)\s+(?:of|by|from)\s+the\s+government\b"),
+    _cue("reply", True, "letter from a Permanent Mission", MISSION_LETTERHEAD, re.I | re.S),
+    _cue("reply", False, '"Permanent Mission"', r"\bpermanent\s+mission\b",
+         unless=MISSION_LETTERHEAD),
+    _cue("reply", True, '"Thank you for your letter"',
+         rf"\bthank\s+you\s+for\s+your\s+{YOUR_LETTER}"),
+    _cue("reply", True, '"in reply to your letter"', ABOUT_YOUR_LETTER),
+    _cue("reply", True, '"Please find … response"',
+         r"\bplease\s+find\b.{0,60}?\b(?:response|reply|answer)\b", re.I | re.S),
+    _cue("reply", True, '"Subject: … response"', r"^\W*subject:.*\b(?:response|reply)\b",
+         re.I | re.M),
+    _cue("reply", False, '"in response to"', r"\bin\s+(?:response|reply)\s+to\b",
+         unless=ABOUT_YOUR_LETTER),
+    _cue("reply", False, 'UN symbol ending in "/Add.N"', r"\b[A-Z]{1,8}(?:/[A-Z0-9.]+)+/Add\.\d+",
+         re.M, only_with=REPLY_HEADING),
+    _cue("request", True, '"Concluding observations"', r"\bconcluding\s+observations\b"),
+    _cue("request", True, "UPR working-group report", UPR_REPORT,
+         unless=rf"\baddendum\b|{VIEWS_ON_CONCLUSIONS}"),
+    _cue("request", True, '"List of issues"', r"^\W*list\s+of\s+issues\b", re.I | re.M,
+         unless=REPLIES_TO_ISSUES),
+    _cue("request", True, "letter from a UN special procedure",
+         r"\bmandates?\s+of\s+the\s+(?:special\s+rapporteur|working\s+group|independent\s+expert)"
+         r"|\bin\s+(?:my|our)\s+capacit(?:y|ies)\s+as\b"),
+    _cue("request", True, '"Report of Session" (parliamentary committee report)',
+         r"\breport\s+of\s+session\b", unless=r"\bspecial\s+report\s+of\s+session\b"),
+    _cue("request", True, "inquiry report",
+         r"\bpursuant\s+to\s+section\s+\d+\s+of\s+the\s+inquiries\s+act\b|\binquiry\s+report\b"),
+    _cue("request", True, '"Independent report"', r"\bindependent\s+report\b"),
+    _cue("request", True, "shadow, alternative or stakeholder report",
+         r"\b(?:shadow|alternative|parallel|stakeholder|civil[-\s]society|NGO)\s+"
+         r"(?:report|submission)\b|\bopen\s+letter\b"),
+    _cue("request", True, "civil-society letter",
+         r"\bwe,?\s+the\s+undersigned\b|\bwe\s+(?:urge|call\s+(?:up)?on)\b"
+         r"|\b(?:are|am)\s+writing\s+to\s+(?:urge|express|raise|ask|request)\b"),
+    _cue("request", False, '"HL Paper N" / "HC N" (House paper)',
+         r"\bHL\s+Paper\s+\d+|\bHC\s+\d+\b", 0),
+    _cue("request", False, '"A report by"', r"\ba\s+report\s+by\b"),
+    _cue("request", False, '"final report" / "independent review"',
+         r"\bfinal\s+report\b|\bindependent\s+review\b"),
+    _cue("request", False, "letter to a head of government or minister",
+         r"^\W*dear\s+(?:mr\.?\s+|madam\s+|madame\s+)?(?:vice\s+)?(?:president|prime\s+minister"
+         r"|minister|secretary|governor|chancellor|ambassador|excellency)", re.I | re.M),
+    _cue("request", False, '"civil society"', r"\bcivil[-\s]society\b"),
+    _cue("request", False, '"issue brief" / "briefing paper"',
+         r"\b(?:issue|policy)\s+brief\b|\bbriefing\s+(?:paper|note)\b"),
+    _cue("request", False, 'a call to act ("… should", "violates")',
+         r"\b(?:administration|government|state\s+party|authorities|department|congress)\s+"
+         r"(?:should|must)\b|\bviolat(?:e|es|ed|ing|ion|ions)\b"),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class RoleEvidence:
+    """What the head of one document says about its role: cue weights for each side."""
+
+    request: int = 0
+    reply: int = 0
+    cues: tuple[RoleCue, ...] = ()
+
+    @property
+    def role(self) -> Role:
+        return "reply" if self.reply > self.request else "request"
+
+    def lean(self, role: Role) -> int:
+        """How far the evidence leans towards `role` (negative: away from it)."""
+        return self.reply - self.request if role == "reply" else self.request - self.reply
+
+    @property
+    def confident(self) -> bool:
+        """A strong cue for the role and, for a request, no strong reply cue against it.
+
+        A strong request cue does not shake a reply, which names the report it answers.
+        """
+        strong = {c.role for c in self.cues if c.strong}
+        return self.role in strong and (self.role == "reply" or "reply" not in strong)
+
+    def describe(self, role: Role) -> str:
+        labels = [c.label for c in self.cues if c.role == role]
+        return ", ".join(labels) if labels else f"no {role} cue"
+
+
+def role_evidence(text: str, title: str = "") -> RoleEvidence:
+    """Score the role cues found in the head of a document and in its title, if one is given."""
+    head = f"{text[: INFERENCE.head_chars]}\n{title}"
+    cues = tuple(c for c in ROLE_CUES if c.found_in(head))
+    return RoleEvidence(
+        request=sum(c.weight for c in cues if c.role == "request"),
+        reply=sum(c.weight for c in cues if c.role == "reply"),
+        cues=cues,
+    )
 
 
 @dataclass(frozen=True)
@@ -81,7 +273,7 @@ def load_corpus(
     entries = (
         _read_manifest(manifest_path, files) if manifest_path and manifest_path.exists() else {}
     )
-    docs = [
+    scored = [
         _document(p, entries.get(p.name), max_bytes, extract_cache)
         for p in files
         if p.name != MANIFEST_NAME
@@ -89,14 +281,14 @@ def load_corpus(
         and p.name != "README.md"
         and (supported(p) or p.name in entries or _looks_like_document(p))
     ]
-    if not docs:
+    if not scored:
         raise InputError(
             f"{root}: no documents found; add letters and replies (.txt, .md, .pdf, .docx, .html)"
         )
     manifest_hash = (
         _sha256(manifest_path.read_bytes()) if manifest_path and manifest_path.exists() else None
     )
-    return Corpus(root, tuple(docs), manifest_hash)
+    return Corpus(root, decide_roles(scored), manifest_hash)
 
 
 def require_both_roles(corpus: Corpus, quoted_concerns: int = 0) -> None:
@@ -119,13 +311,13 @@ def _sha256(data: bytes) -> str:
 
 def _document(
     path: Path, entry: dict[str, str] | None, max_bytes: int, extract_cache: Path | None
-) -> Document:
+) -> tuple[Document, RoleEvidence]:
     text, warnings = read_text(path, max_bytes, extract_cache)
     entry = entry or {}
-    guessed = infer_metadata(path, text)
+    evidence = role_evidence(text, entry.get("title", ""))
     inferred = tuple(k for k in ("role", "date", "author", "addressee", "title") if k not in entry)
-    meta = {**guessed, **entry}
-    return Document(
+    meta = {"role": evidence.role, **_infer_fields(path, text), **entry}
+    document = Document(
         path=path,
         doc_id=meta.get("id") or default_doc_id(path),
         role=meta["role"],  # type: ignore[arg-type]
@@ -139,6 +331,71 @@ def _document(
         inferred=inferred,
         warnings=tuple(warnings),
     )
+    return document, evidence
+
+
+def decide_roles(scored: list[tuple[Document, RoleEvidence]]) -> tuple[Document, ...]:
+    """Settle inferred roles for the corpus as a whole, warning where the evidence is thin.
+
+    A corpus needs both roles, so when every document looks like a request (or every one like
+    a reply), the inferred one with the strongest evidence for the other role takes it.
+    """
+    odd_one = _odd_one_out(scored)
+    decided = []
+    for i, (doc, evidence) in enumerate(scored):
+        if "role" not in doc.inferred:
+            decided.append(doc)
+        elif i == odd_one:
+            decided.append(_swap_role(doc, evidence))
+        elif not evidence.confident:
+            decided.append(
+                replace(doc, warnings=(*doc.warnings, _weak_role_warning(doc, evidence)))
+            )
+        else:
+            decided.append(doc)
+    return tuple(decided)
+
+
+def _odd_one_out(scored: list[tuple[Document, RoleEvidence]]) -> int | None:
+    """Index of the document to give the missing role, if every document has the same one."""
+    roles = {doc.role for doc, _ in scored}
+    candidates = [i for i, (doc, _) in enumerate(scored) if "role" in doc.inferred]
+    if len(scored) < 2 or len(roles) > 1 or not candidates:
+        return None
+    # On equal evidence a reply is the latest document and a request the earliest.
+    if roles == {"request"}:
+        return max(candidates, key=lambda i: (scored[i][1].lean("reply"), scored[i][0].date))
+    return min(
+        candidates, key=lambda i: (-scored[i][1].lean("request"), scored[i][0].date or "9999")
+    )
+
+
+def _other(role: Role) -> Role:
+    return "request" if role == "reply" else "reply"
+
+
+def _swap_role(doc: Document, evidence: RoleEvidence) -> Document:
+    role, other = doc.role, _other(doc.role)
+    reason = (
+        f"it has the most {other} evidence ({evidence.describe(other)})"
+        if any(c.role == other for c in evidence.cues)
+        else f"it has the least {role} evidence ({evidence.describe(role)})"
+    )
+    warning = (
+        f"{doc.name}: taken as the {other}, since every document looked like a {role} and "
+        f'{reason}; if that is wrong, set role = "{role}" for {doc.name} in {MANIFEST_NAME} '
+        f'and role = "{other}" for the {other}'
+    )
+    return replace(doc, role=other, warnings=(*doc.warnings, warning))
+
+
+def _weak_role_warning(doc: Document, evidence: RoleEvidence) -> str:
+    other = _other(doc.role)
+    return (
+        f"{doc.name}: taken as a {doc.role} on weak evidence ({evidence.describe(doc.role)}; "
+        f"{evidence.describe(other)}); if it is a {other}, set role = "
+        f'"{other}" for {doc.name} in {MANIFEST_NAME}'
+    )
 
 
 def default_doc_id(path: Path) -> str:
@@ -150,14 +407,15 @@ def default_doc_id(path: Path) -> str:
     return slug[:32] or "doc"
 
 
-def infer_metadata(path: Path, text: str) -> dict[str, str]:
+def infer_metadata(path: Path, text: str, title: str = "") -> dict[str, str]:
     """Best guesses at role, date, author and title from the text itself."""
-    head = text[:3000]
-    meta: dict[str, str] = {"role": "reply" if REPLY_CUES.search(head) else "request"}
-    date = next(
-        (d for line in head.splitlines() if len(line.strip()) < 40 for d in [find_date(line)] if d),
-        None,
-    )
+    return {"role": role_evidence(text, title).role, **_infer_fields(path, text)}
+
+
+def _infer_fields(path: Path, text: str) -> dict[str, str]:
+    head = text[: INFERENCE.head_chars]
+    meta: dict[str, str] = {}
+    date = infer_date(head)
     if date:
         meta["date"] = date
     mission = re.search(
@@ -172,13 +430,51 @@ def infer_metadata(path: Path, text: str) -> dict[str, str]:
     return meta
 
 
+def infer_date(text: str) -> str | None:
+    """The document's own date as ISO 8601, from the head of its text.
+
+    In order: a UN "[Date received: …]" (when the author sent it), a UN "Distr.: General …"
+    (when it was issued), the first date on a date line or publication line, and last a
+    month alone on such a line ("January 2026" → "2026-01").
+    """
+    head = text[: INFERENCE.head_chars]
+    for m in (DATE_RECEIVED.search(head), DISTRIBUTION_DATE.search(head)):
+        date = find_date(m.group("date")) if m else None
+        if date:
+            return date
+    lines = [line.strip() for line in head.splitlines()]
+    short = [ln for ln in lines if len(ln) < DATE_LINE_MAX_CHARS or PUBLICATION_LINE.search(ln)]
+    date = next((d for ln in short for d in [_date_on_line(ln)] if d), None)
+    if date:
+        return date
+    month_lines = [ln for ln in short if PUBLICATION_LINE.search(ln) or MONTH_YEAR.fullmatch(ln)]
+    return next((m for ln in month_lines for m in [find_month(ln)] if m), None)
+
+
+def _date_on_line(line: str) -> str | None:
+    """The line's date; on "printed 11 July 2011 and published 19 July 2011", the second."""
+    published = PUBLISHED.search(line)
+    return (find_date(line[published.end() :]) if published else None) or find_date(line)
+
+
 def find_date(text: str) -> str | None:
     """The first written date ('January 24, 2018', '25 March 2021') as ISO 8601."""
     for pattern in DATE_PATTERNS:
         for m in pattern.finditer(text):
             month = m.group("month").lower()
             if month in MONTHS:
-                return f"{m.group('year')}-{MONTHS.index(month) + 1:02d}-{int(m.group('day')):02d}"
+                iso = f"{m.group('year')}-{MONTHS.index(month) + 1:02d}-{int(m.group('day')):02d}"
+                if _valid_iso(iso):
+                    return iso
+    return None
+
+
+def find_month(text: str) -> str | None:
+    """The first written month ('January 2026') as ISO 8601 ('2026-01')."""
+    for m in MONTH_YEAR.finditer(text):
+        month = m.group("month").lower()
+        if month in MONTHS:
+            return f"{m.group('year')}-{MONTHS.index(month) + 1:02d}"
     return None
 
 
@@ -214,15 +510,22 @@ def _check_entry(path: Path, raw: str, i: int, entry: dict[str, object], names: 
     if "role" in entry and entry["role"] not in ROLES:
         raise fail("role", f'role must be "request" or "reply", not {entry.get("role")!r}')
     date = str(entry.get("date", ""))
-    if date and not _valid_iso(date):
+    if date and not ISO_DATE.match(date):
         raise fail("date", f"date {date!r} is not ISO 8601; write YYYY-MM-DD (or YYYY-MM, YYYY)")
+    if date and not _valid_iso(date):
+        raise fail("date", f"date {date!r} is not a day of the calendar; fix the month or day")
 
 
 def _valid_iso(date: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a real day (no 2023-02-31)."""
     if not ISO_DATE.match(date):
         return False
-    parts = [int(p) for p in date.split("-")]
-    return (len(parts) < 2 or 1 <= parts[1] <= 12) and (len(parts) < 3 or 1 <= parts[2] <= 31)
+    year, month, day = (*(int(p) for p in date.split("-")), 1, 1)[:3]
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _line_of(raw: str, index: int, key: str) -> int:

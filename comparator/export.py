@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError
+from .score import encode_checks
 
 if TYPE_CHECKING:
     from .corpus import Document
@@ -37,6 +38,7 @@ CONCERN_COLUMNS = [
     "verdict",
     "reason",
     "confidence",
+    "checks",
     "reply_doc",
     "reply_date",
     "reply_passage_id",
@@ -163,6 +165,7 @@ def _concern_row(
         "verdict": r.decision.verdict.value,
         "reason": r.decision.reason.value,
         "confidence": f"{r.decision.confidence:.2f}",
+        "checks": encode_checks(r.decision.checks),
         "reply_doc": r.reply_doc,
         "reply_date": r.reply_date,
         "reply_passage_id": e.passage_id if e else "",

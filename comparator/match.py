@@ -116,7 +116,8 @@ def match_concerns(
         for j, concern in enumerate(chunk):
             paired = [row_of[p] for p in concern.paired_passages if p in row_of]
             others = [int(i) for i in best[j] if int(i) not in paired][: config.top_k]
-            rows = _rank_paired(paired, fused[j]) + others
+            rows = _rank_paired(paired, fused[j], _opens_with_answer(concern, passages, paired))
+            rows += others
             ci = start + j
             out[concern.concern_id] = tuple(
                 _evidence(
@@ -127,11 +128,22 @@ def match_concerns(
     return out
 
 
-def _rank_paired(rows: list[int], fused: np.ndarray) -> list[int]:
+def _opens_with_answer(concern: Concern, passages: Sequence[ReplyPassage], rows: list[int]) -> bool:
+    """A quoted question's answer, and a keyed note ('Rec. 18 We consider…'), open with the
+    answer; a keyed section shared by several asks ('Recommendation 20' over 25 paragraphs
+    answering three) does not, so its passages are ranked by relevance alone."""
+    if not rows:
+        return False
+    return concern.link == "quote" or bool(passages[rows[0]].keys and passages[rows[0]].labelled)
+
+
+def _rank_paired(rows: list[int], fused: np.ndarray, first_is_answer: bool = True) -> list[int]:
     """A point-by-point answer opens with its answer: its first paragraph is cited first,
     the rest of the answer follows by relevance (all of it is scored)."""
     if not rows:
         return []
+    if not first_is_answer:
+        return sorted(rows, key=lambda r: (-fused[r], r))
     return [rows[0], *sorted(rows[1:], key=lambda r: (-fused[r], r))]
 
 

@@ -56,7 +56,7 @@ class Analysis:
 def analyse(
     corpus: Corpus, config: Config, embedder: Embedder, cache: EmbeddingCache | None
 ) -> Analysis:
-    seg = segment_corpus(corpus)
+    seg = segment_corpus(corpus, config.passage_max_chars)
     require_both_roles(corpus, sum(c.quoted for c in seg.concerns))
     passage_stems = [StemText(p.text) for p in seg.passages]
     postings = inverted_index(passage_stems)

@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .export import Row, RunTables
+from .score import parse_checks
 
 VERDICT_STYLE = {"answered": "bold green", "deflected": "bold yellow", "ignored": "bold red"}
 VERDICTS = ("answered", "deflected", "ignored")
@@ -120,6 +121,8 @@ def render_report(console: Console, t: RunTables, manifest: dict[str, Any]) -> N
 def render_detail(
     console: Console, t: RunTables, concern_id: str, config: dict[str, Any] | None = None
 ) -> None:
+    """One concern in full. The thresholds shown are the ones its checks recorded, so
+    `config` (the run's settings, still passed by the CLI) is not needed and not read."""
     base, _, part = concern_id.partition(".")
     row = next((r for r in t.concerns if r["concern_id"] == base), None)
     if row is None:
@@ -142,8 +145,10 @@ def render_detail(
     if part:
         console.print(Text(f"\nPart {part}: ", style="bold") + Text(_part_text(row["text"], part)))
     console.print(Text("\nWhy", style="bold"))
-    for line in _why(row) + decided_by(row, config or {}):
+    for line in _why(row):
         console.print(f"• {line}")
+    for line in _rule(row):
+        console.print(line)
     console.print(Text("\nRanked evidence", style="bold"))
     ev = Table(expand=True, show_lines=True)
     for col in ("#", "passage", "paired", "dense", "lexical", "fused"):
@@ -169,38 +174,12 @@ def render_detail(
         console.print(highlighted(row["reply_text"], row["covered"].split("; ")))
 
 
-def decided_by(row: Row, cfg: dict[str, Any]) -> list[str]:
-    """The threshold comparisons that produced the verdict, with the values of this run."""
-    if not cfg or not row["coverage"]:
-        return []
-    cov, sim = float(row["coverage"]), float(row["similarity"])
-    spec, defl = float(row["specificity"]), float(row["deflection"])
-    paired = row["evidence_role"] == "paired answer"
-    if row["verdict"] == "ignored":
-        return [
-            f"rule: ignored because coverage {cov:.2f} < ignore_coverage "
-            f"{cfg['ignore_coverage']} and similarity {sim:.2f} < ignore_similarity "
-            f"{cfg['ignore_similarity']}"
-        ]
-    need_key = "answer_coverage" if paired else "unpaired_answer_coverage"
-    position = "position" in row["cues"] or "refusal" in row["cues"]
-    checks = [
-        (cov >= cfg[need_key], f"coverage {cov:.2f} vs {need_key} {cfg[need_key]}"),
-        (
-            position or spec >= cfg["answer_specificity"],
-            "explicit position stated"
-            if position
-            else f"specificity {spec:.2f} vs answer_specificity {cfg['answer_specificity']}",
-        ),
-        (
-            defl < cfg["deflection_share"],
-            f"deflection {defl:.2f} vs deflection_share {cfg['deflection_share']} (must be below)",
-        ),
-    ]
-    verdict = row["verdict"]
-    return [
-        f"rule: {verdict} — " + "; ".join(f"{'✓' if ok else '✗'} {text}" for ok, text in checks)
-    ]
+def _rule(row: Row) -> list[str]:
+    """The reason, then each check `score.decide` made for it, as the run recorded them."""
+    if "checks" not in row:
+        return [f"• rule: {row['reason']} — not recorded by the version that made this run"]
+    checks = parse_checks(row["checks"])
+    return [f"• rule: {row['reason']} —", *(f"    {c.describe()}" for c in checks)]
 
 
 def _part_text(text: str, label: str) -> str:
@@ -290,14 +269,107 @@ def render_segmentation(console: Console, corpus: Any, seg: Any) -> None:
         console.print(f"Warning: {w}", style="yellow")
 
 
-def render_eval(console: Console, result: Any) -> None:
+def render_eval(console: Console, results: Any) -> None:
+    """One result in detail; several as a summary row each, a pooled row, then their misses."""
+    if len(results) == 1:
+        _eval_detail(console, results[0])
+    else:
+        _eval_summary(console, results)
+
+
+# short, so that eleven columns fit an 80-column terminal; the caption spells them out
+EVAL_HEADERS = {
+    "kappa": "κ",
+    "macro F1": "F1",
+    "recall answered": "ans.",
+    "recall deflected": "defl.",
+    "recall ignored": "ign.",
+    "position agreement": "pos.",
+    "evidence hit@1": "hit@1",
+}
+MISSES_PER_CORPUS = 15
+
+
+def _figure(value: Any, digits: int = 3) -> str:
+    """An int as is, a float rounded, and n/a (or — for a count) where there is none."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return "n/a" if value != value else f"{value:.{digits}f}"
+    return str(value)
+
+
+def _eval_summary(console: Console, results: Any) -> None:
+    from .evaluate import summary
+
+    console.print(_summary_table(summary(results)))
+    misses = _misses_table(results)
+    if misses.row_count:
+        console.print(misses)
+    else:
+        console.print("No misses and no wrong verdicts.", style="green")
+    for r in results:
+        for note in r.notes:
+            console.print(f"Note: {r.name}: {note}", style="yellow")
+
+
+def _summary_table(frame: Any) -> Table:
+    from rich import box
+
+    table = Table(
+        title="Evaluation by corpus",
+        title_justify="left",
+        caption="κ, F1 (macro), recall of ans./defl./ign.: lenient. pos.: position agreement. "
+        "hit@1: evidence hit. pooled: over all gold rows together. —: no negatives given.",
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=0,
+        show_edge=False,
+    )
+    table.add_column("corpus", overflow="fold")
+    for col in frame.columns:
+        table.add_column(EVAL_HEADERS.get(col, col), justify="right")
+    for i, (name, row) in enumerate(frame.iterrows()):
+        last_corpus = i == len(frame) - 2  # a rule before the pooled row
+        table.add_row(str(name), *(_figure(v, 2) for v in row), end_section=last_corpus)
+    return table
+
+
+def _misses_table(results: Any) -> Table:
+    """Each corpus's problems, one line each, the first few per corpus."""
+    from rich import box
+
+    misses = Table(
+        title="Misses and wrong verdicts",
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        padding=0,
+        show_edge=False,
+        expand=True,
+    )
+    for col, ratio in (("corpus", None), ("concern", None), ("problem", None), ("detail", 1)):
+        misses.add_column(col, ratio=ratio, overflow="fold")
+    for r in results:
+        problems = _eval_problems(r)
+        shown = problems[:MISSES_PER_CORPUS]
+        for i, (concern, problem, detail) in enumerate(shown):
+            last = i == len(shown) - 1 and len(problems) == len(shown)
+            misses.add_row(
+                r.name if i == 0 else "", concern, problem, short(detail, 60), end_section=last
+            )
+        if len(problems) > len(shown):
+            rest = f"{len(problems) - len(shown)} more"
+            misses.add_row("", "…", rest, "eval this pair alone to list all", end_section=True)
+    return misses
+
+
+def _eval_detail(console: Console, result: Any) -> None:
     """Metrics first, then every miss and every wrong verdict with its concern id."""
     metrics = Table(title="Evaluation", title_justify="left")
     metrics.add_column("metric")
     metrics.add_column("value", justify="right")
     for name, value in result.metrics.items():
-        shown = f"{value:.3f}" if isinstance(value, float) else str(value)
-        metrics.add_row(name, shown)
+        metrics.add_row(name, _figure(value))
     console.print(metrics)
     if result.confusion is not None:
         conf = Table(title="Confusion (rows: gold, lenient; columns: run)", title_justify="left")
@@ -313,33 +385,56 @@ def render_eval(console: Console, result: Any) -> None:
         for label, row in result.per_class.iterrows():
             per.add_row(
                 str(label),
-                f"{row['precision']:.2f}",
-                f"{row['recall']:.2f}",
-                f"{row['F1']:.2f}",
+                *(_figure(float(row[c]), 2) for c in ("precision", "recall", "F1")),
                 str(int(row["support"])),
             )
         console.print(per)
+    if result.has_position and result.rows:
+        _eval_positions(console, result.rows)
     problems = Table(title="Misses and wrong verdicts", title_justify="left", expand=True)
     for col, ratio in (("concern", None), ("problem", None), ("detail", 3)):
         problems.add_column(col, ratio=ratio, overflow="fold")
-    for anchor in result.missing:
-        problems.add_row("—", "not found", anchor)
-    for cid, anchors in result.merged:
-        problems.add_row(cid, "merged", " | ".join(anchors))
-    for anchor, cids in result.split:
-        problems.add_row(", ".join(cids), "in several concerns", anchor)
-    for anchor, cid in result.leaked:
-        problems.add_row(cid, "negative leaked", anchor)
-    for x in result.rows:
-        if x.predicted != x.lenient_gold:
-            problems.add_row(
-                x.concern_id,
-                f"{x.predicted} ≠ {x.gold}{'' if x.clear else ' (borderline)'}",
-                x.anchor,
-            )
-        elif x.hit1 is False and x.predicted != "ignored":
-            problems.add_row(x.concern_id, "evidence", f"cited passage lacks “{x.evidence_anchor}”")
+    for row in _eval_problems(result):
+        problems.add_row(*row)
     if problems.row_count:
         console.print(problems)
     else:
         console.print("No misses and no wrong verdicts.", style="green")
+    for note in result.notes:
+        console.print(f"Note: {note}", style="yellow")
+
+
+def _eval_positions(console: Console, rows: Any) -> None:
+    from .evaluate import POSITIONS
+
+    counts = Counter((x.gold_position, x.predicted_position) for x in rows)
+    shown = [p for p in POSITIONS if any(p in k for k in counts)]
+    table = Table(title="Positions (rows: gold; columns: run)", title_justify="left")
+    table.add_column("gold \\ run")
+    for p in shown:
+        table.add_column(p, justify="right")
+    for g in shown:
+        table.add_row(g, *(str(counts[(g, p)]) for p in shown))
+    console.print(table)
+
+
+def _eval_problems(result: Any) -> list[tuple[str, str, str]]:
+    """(concern, problem, detail) for every miss, merge, leak, wrong verdict or position."""
+    out = [("—", "not found", anchor) for anchor in result.missing]
+    out += [(cid, "merged", " | ".join(anchors)) for cid, anchors in result.merged]
+    out += [(", ".join(cids), "in several concerns", anchor) for anchor, cids in result.split]
+    out += [(cid, "negative leaked", anchor) for anchor, cid in result.leaked]
+    for x in result.rows:
+        position = ""
+        if x.gold_position is not None and x.predicted_position != x.gold_position:
+            position = f"position {x.predicted_position} ≠ {x.gold_position}"
+        if x.predicted != x.lenient_gold:
+            borderline = "" if x.clear else " (borderline)"
+            verdict = f"{x.predicted} ≠ {x.gold}{borderline}"
+            out.append((x.concern_id, "; ".join(filter(None, [verdict, position])), x.anchor))
+            continue
+        if x.hit1 is False and x.predicted != "ignored":
+            out.append((x.concern_id, "evidence", f"cited passage lacks “{x.evidence_anchor}”"))
+        if position:
+            out.append((x.concern_id, position, x.anchor))
+    return out

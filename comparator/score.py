@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Literal
 
 from .config import Config
+from .errors import InputError
 from .match import Evidence
 from .signals import Cue, EvidenceSignals
 
@@ -56,23 +59,108 @@ REASON_TEXT = {
 }
 
 
+Op = Literal[">=", "<=", "is"]
+# A check in the `checks` column: "coverage>=answer_coverage:0.4100/0.1400:pass", or for a
+# yes/no fact "paired answer is:1.0000/1.0000:pass"; checks are joined by "; ".
+CHECK_SEPARATOR = "; "
+_ENCODED_CHECK = re.compile(
+    r"(?P<name>[a-z][a-z -]*?)(?:(?P<op>>=|<=)(?P<setting>[a-z_]+)| (?P<fact>is)):"
+    r"(?P<value>-?\d+\.\d+)/(?P<threshold>-?\d+\.\d+):(?P<result>pass|fail)"
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One comparison `decide` made: a measured value against a setting, or a yes/no fact.
+
+    `op` ">=" and "<=" compare `value` with `threshold`, the value of the Config field
+    named `setting`; "is" states a fact (value 1.0 when it holds, else 0.0; threshold 1.0).
+    """
+
+    name: str
+    value: float
+    threshold: float
+    passed: bool
+    op: Op
+    setting: str = ""
+
+    @classmethod
+    def at_least(cls, name: str, value: float, config: Config, setting: str) -> Check:
+        threshold = float(getattr(config, setting))
+        return cls(name, value, threshold, value >= threshold, ">=", setting)
+
+    @classmethod
+    def at_most(cls, name: str, value: float, config: Config, setting: str) -> Check:
+        threshold = float(getattr(config, setting))
+        return cls(name, value, threshold, value <= threshold, "<=", setting)
+
+    @classmethod
+    def fact(cls, name: str, holds: bool) -> Check:
+        return cls(name, 1.0 if holds else 0.0, 1.0, holds, "is")
+
+    @property
+    def margin(self) -> float:
+        """How far the value lies on the passing side of its threshold (negative: failing);
+        a fact that holds is a full 1.0 clear of any threshold."""
+        if self.op == ">=":
+            return self.value - self.threshold
+        if self.op == "<=":
+            return self.threshold - self.value
+        return 1.0 if self.passed else -1.0
+
+    def describe(self) -> str:
+        """'✓ coverage 0.41 >= answer_coverage 0.14', or '✗ refusal cue: no' for a fact."""
+        mark = "✓" if self.passed else "✗"
+        if self.op == "is":
+            return f"{mark} {self.name}: {'yes' if self.value else 'no'}"
+        value, threshold = _shown(self.value), _shown(self.threshold)
+        return f"{mark} {self.name} {value} {self.op} {self.setting} {threshold}"
+
+    def encode(self) -> str:
+        """The compact form kept in concerns.csv; `parse_checks` reads it back."""
+        test = " is" if self.op == "is" else f"{self.op}{self.setting}"
+        result = "pass" if self.passed else "fail"
+        return f"{self.name}{test}:{self.value:.4f}/{self.threshold:.4f}:{result}"
+
+
+def _shown(x: float) -> str:
+    """A number as the CSV holds it (4 decimals), without trailing zeros past the second."""
+    text = f"{x:.4f}"
+    return text[:-2] + text[-2:].rstrip("0")
+
+
+def encode_checks(checks: tuple[Check, ...]) -> str:
+    return CHECK_SEPARATOR.join(c.encode() for c in checks)
+
+
+def parse_checks(text: str) -> tuple[Check, ...]:
+    """The checks of a `checks` cell, as `encode_checks` wrote them (values to 4 decimals)."""
+    checks = []
+    for part in text.split(CHECK_SEPARATOR) if text else ():
+        m = _ENCODED_CHECK.fullmatch(part)
+        if m is None:
+            raise InputError(
+                f"concerns.csv: cannot read the check {part!r}; re-run `comparator run` "
+                "to rewrite the run folder"
+            )
+        op: Op = "is" if m["fact"] else ">=" if m["op"] == ">=" else "<="
+        value, threshold = float(m["value"]), float(m["threshold"])
+        passed = m["result"] == "pass"
+        checks.append(Check(m["name"], value, threshold, passed, op, m["setting"] or ""))
+    return tuple(checks)
+
+
 @dataclass(frozen=True)
 class Decision:
+    """A reason code, its confidence, and every check that led to it, in the order made."""
+
     reason: Reason
     confidence: float
+    checks: tuple[Check, ...]
 
     @property
     def verdict(self) -> Verdict:
         return self.reason.verdict
-
-
-def is_relevant(primary: Evidence, coverage_share: float, config: Config) -> bool:
-    """Relevant enough to be more than 'ignored': similar in meaning, or sharing key concepts."""
-    return (
-        primary.paired
-        or primary.dense >= config.ignore_similarity
-        or (coverage_share >= config.ignore_coverage)
-    )
 
 
 def decide(
@@ -86,33 +174,77 @@ def decide(
 
     `written_for_it`: the evidence is the concern's own paired answer. A passage written to
     answer something else must carry more of the concern (unpaired_answer_coverage).
+    Every comparison made is recorded, in order, in `Decision.checks`.
     """
     if primary is None or signals is None:
-        return Decision(Reason.NO_REPLY, 1.0)
-    if not is_relevant(primary, primary_coverage, config):
-        margin = min(
-            config.ignore_similarity - primary.dense, config.ignore_coverage - primary_coverage
+        return Decision(Reason.NO_REPLY, 1.0, (Check.fact("reply passages", False),))
+    relevance = _relevance(primary, primary_coverage, config)
+    if not relevance[-1].passed:
+        # all three failed; the margin is to the nearer of the two thresholds
+        return Decision(
+            Reason.NO_MATCH, _confidence(max(c.margin for c in relevance[1:])), relevance
         )
-        return Decision(Reason.NO_MATCH, _confidence(margin))
-    c = signals.coverage.share
-    needed = config.answer_coverage if written_for_it else config.unpaired_answer_coverage
-    cov_margin = c - needed
-    refusal_margin = max(cov_margin, signals.refusal_coverage - needed)
-    if signals.refusal and refusal_margin >= 0:
-        return Decision(Reason.REFUSAL, _confidence(refusal_margin))
-    spec_margin = 1.0 if signals.position else signals.specificity - config.answer_specificity
-    defl_margin = config.deflection_share - signals.deflection
-    margins = (cov_margin, spec_margin, defl_margin)
-    if min(margins) >= 0:
-        reason = Reason.DIRECT if c >= config.full_coverage else Reason.PARTIAL
-        return Decision(reason, _confidence(min(margins)))
-    return Decision(_deflection_reason(signals, cov_margin), _confidence(-min(margins)))
+    needed = "answer_coverage" if written_for_it else "unpaired_answer_coverage"
+    cov = Check.at_least("coverage", signals.coverage.share, config, needed)
+    refusal = _refusal(signals, config, needed)
+    checks = (*relevance, cov, *refusal)
+    if refusal[0].passed:
+        refusal_margin = max(cov.margin, refusal[1].margin)
+        if refusal_margin >= 0:
+            return Decision(Reason.REFUSAL, _confidence(refusal_margin), checks)
+    specific = _specific(signals, config)
+    deflection = Check.at_most("deflection", signals.deflection, config, "deflection_share")
+    checks = (*checks, *specific, deflection)
+    margin = min(cov.margin, specific[-1].margin, deflection.margin)
+    if margin >= 0:
+        full = Check.at_least("coverage", signals.coverage.share, config, "full_coverage")
+        reason = Reason.DIRECT if full.passed else Reason.PARTIAL
+        return Decision(reason, _confidence(margin), (*checks, full))
+    cue = _deflection_cue(signals)
+    return Decision(_deflection_reason(signals, cue, cov), _confidence(-margin), (*checks, cue))
 
 
-def _deflection_reason(signals: EvidenceSignals, cov_margin: float) -> Reason:
+def _relevance(primary: Evidence, coverage_share: float, config: Config) -> tuple[Check, ...]:
+    """Relevant enough to be more than 'ignored': written as its answer, similar in meaning,
+    or sharing key concepts. Checked in that order up to the first that holds."""
+    checks = [Check.fact("paired answer", primary.paired)]
+    if not checks[-1].passed:
+        checks.append(Check.at_least("similarity", primary.dense, config, "ignore_similarity"))
+    if not checks[-1].passed:
+        checks.append(
+            Check.at_least("cited passage coverage", coverage_share, config, "ignore_coverage")
+        )
+    return tuple(checks)
+
+
+def _refusal(signals: EvidenceSignals, config: Config, needed: str) -> tuple[Check, ...]:
+    """A refusal cue, then how much of the main ask the refusing sentences name."""
+    cue = Check.fact("refusal cue", signals.refusal)
+    if not cue.passed:
+        return (cue,)
+    return cue, Check.at_least("refusal coverage", signals.refusal_coverage, config, needed)
+
+
+def _specific(signals: EvidenceSignals, config: Config) -> tuple[Check, ...]:
+    """An explicit position is specific enough; otherwise the evidence must name things."""
+    position = Check.fact("explicit position", signals.position)
+    if position.passed:
+        return (position,)
+    return position, Check.at_least(
+        "specificity", signals.specificity, config, "answer_specificity"
+    )
+
+
+def _deflection_cue(signals: EvidenceSignals) -> Check:
     if signals.dominant_cue is not None and signals.deflection > 0:
+        return Check.fact(f"{signals.dominant_cue.value} cue", True)
+    return Check.fact("deflection cue", False)
+
+
+def _deflection_reason(signals: EvidenceSignals, cue: Check, cov: Check) -> Reason:
+    if cue.passed and signals.dominant_cue is not None:
         return REASON_OF_CUE[signals.dominant_cue]
-    return Reason.OFF_TARGET if cov_margin < 0 else Reason.GENERAL
+    return Reason.GENERAL if cov.passed else Reason.OFF_TARGET
 
 
 def _confidence(margin: float) -> float:

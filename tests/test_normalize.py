@@ -6,8 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from comparator.corpus import Document
-from comparator.normalize import blocks, clean_markup
 from comparator.segment import segment_document
+from comparator.segment.normalize import blocks, clean_markup
 
 from .test_shapes import doc
 

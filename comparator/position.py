@@ -1,0 +1,120 @@
+"""The position a reply states toward an ask: accepted, partially accepted, noted, rejected.
+
+Read from stance sentences ("The Government accepts this recommendation", "takes note of",
+"has no plans to", "is not prohibited", "does not consider it appropriate") and from
+position lists ("accepts the recommendations 1–5, 14–16"). A position is what the State
+said; whether it engaged with the ask is the verdict, decided apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from enum import StrEnum
+
+
+class Position(StrEnum):
+    ACCEPTED = "accepted"
+    PARTIAL = "partially-accepted"
+    NOTED = "noted"
+    REJECTED = "rejected"
+    NONE = "none"
+
+
+def _rx(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+# Checked in this order: "partially accepts" before "accepts", "does not accept" before it.
+STANCES: tuple[tuple[Position, re.Pattern[str]], ...] = (
+    (
+        Position.REJECTED,
+        _rx(
+            r"\b(?:does|do|did) not (?:accept|support|agree|endorse|intend|plan)\b",
+            r"\b(?:cannot|can ?not|is unable to) (?:accept|support|agree)\b",
+            r"\b(?:rejects?|rejected|declines?|refuses?)\b(?! to comment)",
+            r"\b(?:has|have) (?:no|not adopted any) (?:plans?|intention)\b",
+            r"\bno (?:plans?|intention) (?:to|on|for|of)\b",
+            r"\b(?:does|do) not have any (?:plans?|intention)\b",
+            r"\b(?:is|are) (?:currently )?not (?:planning|intending|minded|going) to\b",
+            r"\bnot a priority\b",
+            r"\b(?:does|do) not (?:consider|believe|think) (?:that )?(?:it )?(?:is |would be )?"
+            r"(?:appropriate|necessary|feasible|desirable|justified)\b",
+            r"\b(?:is|are) not prohibited\b",
+            r"\bha(?:s|ve) decided not to\b",
+            r"\bdisagrees?\b",
+            r"\bwill not (?:be )?(?:accept|implement|introduc|adopt|ratif|repeal|abolish|chang|"
+            r"establish|create|set|pursue|take forward)\w*",
+        ),
+    ),
+    (
+        Position.PARTIAL,
+        _rx(
+            r"\b(?:partially|partly) (?:accepts?|accepted|agrees?|supports?)\b",
+            r"\baccepts? (?:this recommendation |the recommendation |it )?"
+            r"(?:in part|in principle)\b",
+            r"\baccepted in (?:part|principle)\b",
+            r"\bagrees? in principle\b",
+            r"\bsupports? (?:this recommendation |the recommendation )?in principle\b",
+        ),
+    ),
+    (
+        Position.NOTED,
+        _rx(
+            r"\b(?:takes?|took|has taken) (?:due )?note\b",
+            r"\bnotes? (?:the )?(?:following )?recommendations?\b",
+            r"\b(?:is|are) noted\b",
+            r"\brecommendations? (?:is|are|was|were) noted\b",
+            r"\bnoted recommendations?\b",
+        ),
+    ),
+    (
+        Position.ACCEPTED,
+        _rx(
+            r"\baccepts?\b",
+            r"\baccepted\b",
+            r"\b(?:agrees?|supports?|welcomes?|endorses?) (?:with )?(?:this|the|these|that|all)"
+            r" (?:\w+ )?recommendations?\b",
+            r"\b(?:the )?government agrees?\b",
+            r"\b(?:fully )?implement(?:s|ed)? the recommendation\b",
+            r"\brecommendations? (?:is|are|has been|have been) (?:already )?"
+            r"(?:implemented|accepted)\b",
+            r"\bconsiders? that (?:they|it|this recommendation) (?:is|are) already implemented\b",
+        ),
+    ),
+)
+REFERS_TO_ASK = re.compile(r"\b(?:this|the|these|that|such)\s+recommendations?\b", re.I)
+
+
+def stance_of(sentence: str) -> Position | None:
+    """The position a single sentence states, if it states one."""
+    for position, rx in STANCES:
+        if rx.search(sentence):
+            return position
+    return None
+
+
+def refers_to_the_ask(sentence: str) -> bool:
+    """'…accepts this recommendation': a stance about the ask itself, whatever its words."""
+    return bool(REFERS_TO_ASK.search(sentence))
+
+
+def stated_position(
+    answer_sentences: Sequence[str],
+    names_the_ask: Callable[[str], bool],
+    listed: str = "",
+) -> tuple[Position, str]:
+    """The position toward one ask, and the sentence that states it.
+
+    A position list ('accepts the recommendations 1–5') is the State's formal position and
+    wins. Otherwise the first stance sentence of the answer that is about this ask: it names
+    the ask's main concepts (`names_the_ask`), or says 'this recommendation'. A stance about
+    something else in a long answer ('will not be discontinued automatically') is not one.
+    """
+    if listed:
+        return Position(listed), ""
+    for sentence in answer_sentences:
+        position = stance_of(sentence)
+        if position is not None and (refers_to_the_ask(sentence) or names_the_ask(sentence)):
+            return position, sentence
+    return Position.NONE, ""

@@ -1,0 +1,78 @@
+"""Segmentation: documents → outline → concerns (asks of requests) and reply passages,
+linked by key, quote and position list.
+
+Modules: `markers` (the numbering vocabulary), `outline` (blocks with labels and keys),
+`asks` (what makes a sentence an ask), `requests` (concerns), `replies` (passages and
+quoted items), `linking` (keys, quotes, position lists), `records` (the data).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..corpus import Corpus, Document
+from .asks import imperative_start, is_interrogative, split_sentences
+from .linking import link_replies
+from .outline import build_outline
+from .records import (
+    KIND_CODES,
+    Concern,
+    ConcernKind,
+    ConcernPart,
+    ReplyPassage,
+    Segmentation,
+    concern_lookup,
+)
+from .replies import DEFAULT_MAX_CHARS, cut_reply
+from .requests import cut_request, split_parts
+
+__all__ = [
+    "KIND_CODES",
+    "Concern",
+    "ConcernKind",
+    "ConcernPart",
+    "DocumentCut",
+    "ReplyPassage",
+    "Segmentation",
+    "concern_lookup",
+    "imperative_start",
+    "is_interrogative",
+    "segment_corpus",
+    "segment_document",
+    "split_parts",
+    "split_sentences",
+]
+
+
+@dataclass(frozen=True)
+class DocumentCut:
+    doc: Document
+    concerns: list[Concern]
+    passages: list[ReplyPassage]
+
+
+def segment_document(doc: Document, max_passage_chars: int = DEFAULT_MAX_CHARS) -> DocumentCut:
+    """One document's concerns (a request's, or the items a reply quotes) and passages."""
+    outline = build_outline(doc.text)
+    if doc.role == "request":
+        return DocumentCut(doc, cut_request(doc, outline), [])
+    quoted, passages = cut_reply(doc, outline, max_passage_chars)
+    return DocumentCut(doc, quoted, passages)
+
+
+def segment_corpus(corpus: Corpus, max_passage_chars: int = DEFAULT_MAX_CHARS) -> Segmentation:
+    """Segment every document, then link the replies' answers to the requests' concerns."""
+    concerns: list[Concern] = []
+    passages: list[ReplyPassage] = []
+    warnings: list[str] = []
+    for doc in corpus.documents:
+        cut = segment_document(doc, max_passage_chars)
+        concerns.extend(cut.concerns)
+        passages.extend(cut.passages)
+        if doc.role == "request" and not cut.concerns:
+            warnings.append(
+                f"{doc.path}: no concerns found (no numbered asks, recommendations or "
+                "questions); it is left out of the analysis"
+            )
+    concerns, passages, notes = link_replies(concerns, passages)
+    return Segmentation(tuple(concerns), tuple(passages), tuple(warnings) + tuple(notes))

@@ -1,0 +1,140 @@
+"""What makes a sentence an ask: directive verbs with the addressee as subject, questions,
+'Please provide…', imperatives. Rules are grammar (subject + modal, directive verbs), never
+the wording of a particular document."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .markers import strip_marker
+
+# Subjects a directive names: "The State party", "The Government", "DHSC", "Congress",
+# "the Department of Labor", "all States parties"; pronouns only after a directive sentence.
+_SUBJECT = (
+    r"(?:(?:[Tt]he|[Tt]his|[Ii]ts|[Aa]ll|[Ee]ach|[Ee]very|[Aa]ny|[Tt]hese|[Tt]hose)\s+)?"
+    r"(?!(?:We|I|It|They|This|These|He|She|There|That|Which|If|When)\b)[A-Z][\w’'&.-]*"
+    r"(?:\s+(?!(?:that|which|who|whom|whose|it|they|if|when|where|while|although|because|"
+    r"should|shall|must|is|are|was|were|has|have|will|would|may|might|can|could)\b)"
+    r"[\w’'&().-]+){0,7}?"
+)
+_LEAD = r"(?:[^,.;:]{0,160},\s+){0,3}"
+_ADVERB = (
+    r"(?:(?:also|further|therefore|urgently|immediately|still|now|equally|in particular),?\s+)*"
+)
+_MODAL = (
+    r"(?:should|shall|must|ought to|needs? to|"
+    r"(?:is|are) (?:requested|urged|encouraged|invited|called upon|required|recommended) to)"
+)
+MODAL_DIRECTIVE = re.compile(rf"^{_LEAD}(?P<subj>{_SUBJECT})\s+{_ADVERB}{_MODAL}\b")
+PRONOUN_DIRECTIVE = re.compile(
+    rf"^{_LEAD}(?:It|They|This|These|He|She)\s+{_ADVERB}{_MODAL}\b(?!\s+not\s+be\b)"
+)
+# "The Committee recommends that…", "We urge the Government to…", "I recommend:",
+# "The Committee calls upon the State party to…" — present tense: "recommended" is reported
+# speech (a UPR dialogue), not an ask.
+VERB_DIRECTIVE = re.compile(
+    rf"^{_LEAD}(?:(?:[Tt]he|[Tt]his|[Oo]ur)\s+)?(?:[A-Z][\w’'-]*\s+){{0,5}}?(?:We|I|[A-Z][\w’'-]*)?\s*"
+    rf"{_ADVERB}(?:strongly\s+)?"
+    r"(?:recommends?|urges?|calls?\s+(?:up)?on|requests?|encourages?|invites?|asks?|demands?)"
+    r"\b(?!\s+(?:for\s+)?(?:information|clarification)\b)"
+)
+PLEASE_ASK = re.compile(
+    r"^(?:please|kindly)\s+(?:provide|indicate|explain|describe|clarify|give|share|inform|"
+    r"elaborate|detail|specify|comment|submit|list|outline|state|confirm)\b",
+    re.IGNORECASE,
+)
+WH_START = re.compile(
+    r"^(?:what|how|which|why|when|whether|who|where|does|do|is|are|has|have|"
+    r"can|could|will|would)\b",
+    re.IGNORECASE,
+)
+NOT_IMPERATIVE = frozenset(
+    """
+    the this that these those a an in on at for from with we our it its they their there
+    he she as by to of and but however although while since during after before if when
+    i you one some many most all each both such according sincerely cc yours further
+    furthermore moreover despite given under over within without because so thus
+    therefore additionally also regarding
+    """.split()  # noqa: SIM905
+)
+# Gerunds that are nouns far more often than means ("training and funding").
+NOUN_GERUNDS = frozenset(
+    [
+        "training",
+        "funding",
+        "housing",
+        "building",
+        "planning",
+        "hearing",
+        "meeting",
+        "spending",
+        "being",
+        "reporting",
+        "monitoring",
+        "offending",
+        "sentencing",
+        "policing",
+        "wellbeing",
+    ]
+)
+
+
+def is_directive(sentence: str, after_directive: bool = False) -> bool:
+    """Does the sentence direct its addressee ('The State party should…', 'The Committee
+    urges…', 'It should also…' after such a sentence)?"""
+    s = sentence.strip()
+    if MODAL_DIRECTIVE.match(s) or VERB_DIRECTIVE.match(s):
+        return True
+    return after_directive and bool(PRONOUN_DIRECTIVE.match(s))
+
+
+def is_interrogative(text: str) -> bool:
+    body = strip_marker(text)[1].strip()
+    return (
+        body.endswith("?")
+        or bool(PLEASE_ASK.match(body))
+        or (bool(WH_START.match(body)) and "?" in body)
+    )
+
+
+def imperative_start(text: str) -> bool:
+    first = re.match(r"[A-Za-z][\w’'-]*", text)
+    return bool(first) and text[0].isupper() and first.group().lower() not in NOT_IMPERATIVE  # type: ignore[union-attr]
+
+
+def split_means(sentence: str) -> list[str]:
+    """'…should X by abolishing A and reducing B.' → ['…should X by abolishing A',
+    'reducing B.']: each means the sentence names is an ask of its own."""
+    m = re.search(r"\bby\s+([a-z]+ing)\b", sentence)
+    if not m or m.group(1) in NOUN_GERUNDS:
+        return [sentence]
+    parts: list[str] = []
+    rest_start = m.end()
+    cut_from = 0
+    for g in re.finditer(r",?\s+and\s+([a-z]{3,}ing)\s+(?=\w)", sentence[rest_start:]):
+        if g.group(1) in NOUN_GERUNDS:
+            continue
+        at = rest_start + g.start()
+        tail = sentence[rest_start + g.end() - len(g.group(1)) - 1 :].strip()
+        if len(tail.split()) < 5:
+            continue
+        parts.append(sentence[cut_from:at].strip())
+        cut_from = rest_start + g.end() - len(g.group(1)) - 1
+    parts.append(sentence[cut_from:].strip())
+    return [p for p in parts if p]
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> object:
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def split_sentences(text: str) -> tuple[str, ...]:
+    """Sentences by pysbd (a maintained rule-based splitter); list lines stay separate."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        out.extend(s.strip() for s in _segmenter().segment(line) if s.strip())  # type: ignore[attr-defined]
+    return tuple(out)

@@ -1,0 +1,83 @@
+"""The records segmentation produces: concerns (asks) of requests and passages of replies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+ConcernKind = Literal["question", "demand", "recommendation", "principle", "theme"]
+KIND_CODES: dict[str, str] = {
+    "question": "Q",
+    "demand": "D",
+    "recommendation": "R",
+    "principle": "P",
+    "theme": "T",
+}
+# How a concern found its answer in the replies.
+LinkKind = Literal["key", "quote", "retrieval", "none"]
+
+
+@dataclass(frozen=True)
+class ConcernPart:
+    """A lettered sub-item (a), (b)… of a concern, addressable as ``<concern id>.<label>``."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Concern:
+    """One ask of a request, with its label as printed and its normalised key.
+
+    `label`: the document's own label ("24 (a)", "115.18", "Recommendation 4"), so a user
+    finds the ask in the source; `key`: its normalised form ("24(a)", "115.18", "4");
+    `context`: the chapeau a limb hangs from ("The State party should, in particular:");
+    `source`: who made the recommendation (UPR: the recommending States).
+    """
+
+    concern_id: str
+    doc: str
+    kind: ConcernKind
+    text: str
+    section: str
+    number: str
+    addressee: str
+    start: int
+    end: int
+    quoted: bool = False
+    parts: tuple[ConcernPart, ...] = ()
+    paired_passages: tuple[str, ...] = ()
+    label: str = ""
+    key: str = ""
+    context: str = ""
+    source: str = ""
+    link: LinkKind = "none"
+    link_note: str = ""
+    # a position stated in a list ("accepts the recommendations 1-5"): (position, sentence)
+    listed_position: tuple[str, str] = ("", "")
+
+
+@dataclass(frozen=True)
+class ReplyPassage:
+    passage_id: str
+    doc: str
+    text: str
+    sentences: tuple[str, ...]
+    start: int
+    end: int
+    section: str = ""
+    answers: str = ""
+    keys: tuple[str, ...] = ()  # request keys this passage is written to answer ("Rec. 18")
+    labelled: bool = False  # the passage opens with its key's label ("Rec. 18 We consider…")
+
+
+@dataclass(frozen=True)
+class Segmentation:
+    concerns: tuple[Concern, ...]
+    passages: tuple[ReplyPassage, ...]
+    warnings: tuple[str, ...] = ()
+
+
+def concern_lookup(concerns: Iterable[Concern]) -> dict[str, Concern]:
+    return {c.concern_id: c for c in concerns}
