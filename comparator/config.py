@@ -82,12 +82,18 @@ class Config:
         "a concept found in more than this share of reply passages ('United States') "
         "says nothing about engagement and is not counted",
     )
+    stance_scope: float = _f(
+        0.34,
+        "weighted share of the ask's main concepts a stance sentence ('…is not prohibited', "
+        "'has no plans to…') must name to count as the position on this ask; a sentence "
+        "saying 'this recommendation' always counts",
+    )
     passage_max_chars: int = field(
-        default=1500,
+        default=2000,
         metadata={
             "meaning": "longest reply passage; a longer paragraph is split at sentence "
             "boundaries, so one passage never stands for many answers (a numbered paragraph "
-            "of a UN reply runs 300-1,200 characters)"
+            "of a UN reply runs 300-1,200 characters, a U.S. answer paragraph up to 1,750)"
         },
     )
     batch_size: int = field(

@@ -20,6 +20,7 @@ from .score import encode_checks
 
 if TYPE_CHECKING:
     from .corpus import Document
+    from .match import Evidence
     from .pipeline import Analysis, ConcernResult
     from .segment import ReplyPassage, Segmentation
 
@@ -33,12 +34,18 @@ CONCERN_COLUMNS = [
     "addressee",
     "section",
     "number",
+    "label",
+    "source",
     "kind",
     "text",
+    "context",
     "verdict",
     "reason",
     "confidence",
     "checks",
+    "link",
+    "position",
+    "position_sentence",
     "reply_doc",
     "reply_date",
     "reply_passage_id",
@@ -160,18 +167,24 @@ def _concern_row(
         "addressee": c.addressee or request.addressee,
         "section": c.section,
         "number": c.number,
+        "label": c.label,
+        "source": c.source,
         "kind": c.kind,
         "text": c.text,
+        "context": c.context,
         "verdict": r.decision.verdict.value,
         "reason": r.decision.reason.value,
         "confidence": f"{r.decision.confidence:.2f}",
         "checks": encode_checks(r.decision.checks),
+        "link": r.link,
+        "position": r.stance.position.value,
+        "position_sentence": r.stance.sentence,
         "reply_doc": r.reply_doc,
         "reply_date": r.reply_date,
         "reply_passage_id": e.passage_id if e else "",
         "evidence_role": role,
         "reply_text": passages[e.passage_id].text if e else "",
-        "evidence_sentence": e.sentence if e else "",
+        "evidence_sentence": _evidence_sentence(r, e),
         "similarity": _num(e.dense) if e else "",
         "coverage": _num(s.coverage.share) if s else "",
         "specificity": _num(s.specificity) if s else "",
@@ -184,6 +197,13 @@ def _concern_row(
         "start": str(c.start),
         "end": str(c.end),
     }
+
+
+def _evidence_sentence(r: ConcernResult, e: Evidence | None) -> str:
+    """The sentence a reader should look at: the stated position when that decided it."""
+    if r.decision.reason.value in ("answered:position", "answered:refusal") and r.stance.sentence:
+        return r.stance.sentence
+    return e.sentence if e else ""
 
 
 def segment_rows(analysis_seg: Segmentation, roles: Mapping[str, str]) -> list[Row]:

@@ -12,6 +12,7 @@ import numpy as np
 from .cache import CacheStats, EmbeddingCache, embed_texts
 from .config import Config
 from .corpus import Corpus, Document, require_both_roles
+from .errors import InputError
 from .embed import Embedder, ModelIdentity
 from .lexical import (
     Concept,
@@ -22,7 +23,8 @@ from .lexical import (
     key_concepts,
 )
 from .match import Evidence, Vectors, match_concerns, sentence_rows
-from .score import Decision, decide
+from .position import stated_position
+from .score import Decision, Reason, Stance, decide
 from .segment import Concern, ReplyPassage, Segmentation, imperative_start, segment_corpus
 from .signals import Coverage, EvidenceSignals, coverage, read_evidence, refusal_coverage
 
@@ -40,6 +42,14 @@ class ConcernResult:
     reply_doc: str
     reply_date: str
     primary_coverage: float = 0.0  # coverage by the cited passage alone (relevance test)
+    stance: Stance = field(default_factory=Stance)
+
+    @property
+    def link(self) -> str:
+        """How the concern found its answer: key, quote, retrieval or none."""
+        if self.concern.link != "none":
+            return self.concern.link
+        return "retrieval" if self.evidence else "none"
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,8 @@ def analyse(
 ) -> Analysis:
     seg = segment_corpus(corpus, config.passage_max_chars)
     require_both_roles(corpus, sum(c.quoted for c in seg.concerns))
+    if not seg.concerns:
+        raise InputError(_no_concerns(corpus))
     passage_stems = [StemText(p.text) for p in seg.passages]
     postings = inverted_index(passage_stems)
     concepts = {
@@ -70,9 +82,12 @@ def analyse(
     matches = match_concerns(seg.concerns, seg.passages, vectors, config)
     docs = {d.name: d for d in corpus.documents}
     passages = {p.passage_id: (i, p) for i, p in enumerate(seg.passages)}
+    answered_in, answered_by = _answered_in(seg.concerns)
     results = tuple(
         _score(
             c,
+            answered_in,
+            answered_by,
             matches[c.concern_id],
             concepts[c.concern_id],
             concept_vecs,
@@ -93,6 +108,33 @@ def analyse(
         cache.stats if cache else CacheStats(),
         warnings,
     )
+
+
+def _no_concerns(corpus: Corpus) -> str:
+    """Why a run found nothing to judge, and the fix: most often a role taken wrongly."""
+    roles = ", ".join(
+        f"{d.name} as {d.role}{' (inferred)' if 'role' in d.inferred else ''}"
+        for d in corpus.documents
+    )
+    return (
+        f"{corpus.root}: no concerns found in any request (read {roles}); if a role is wrong, "
+        f'set role = "request" or "reply" for that file in {corpus.root}/corpus.toml'
+    )
+
+
+def _answered_in(
+    concerns: Sequence[Concern],
+) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Passage id → the request documents, and the concerns, it was written to answer. A
+    reply keyed to a request's asks answered those asks; its passage about ask 20 is no
+    answer to that same request's ask 10 unless it carries as much of it as an answer must."""
+    docs: dict[str, set[str]] = {}
+    ids: dict[str, set[str]] = {}
+    for c in concerns:
+        for pid in c.paired_passages:
+            docs.setdefault(pid, set()).add(c.doc)
+            ids.setdefault(pid, set()).add(c.concern_id)
+    return docs, ids
 
 
 def _informative(
@@ -141,6 +183,8 @@ def _embed(
 
 def _score(
     concern: Concern,
+    answered_in: dict[str, set[str]],
+    answered_by: dict[str, set[str]],
     evidence: tuple[Evidence, ...],
     weighted: tuple[tuple[Concept, float], ...],
     concept_vecs: dict[str, np.ndarray],
@@ -154,7 +198,8 @@ def _score(
     concepts = [k for k, _ in weighted]
     weights = [w for _, w in weighted]
     primary = evidence[0]
-    answer = [e for e in evidence if e.paired] or [primary]
+    # a keyed section shared by several asks is read through its most relevant passages
+    answer = [e for e in evidence if e.paired][:MAX_ANSWER_PASSAGES] or [primary]
     rows = [passages[e.passage_id][0] for e in answer]
     sent_rows = sentence_rows(vectors, rows)
     text = "\n".join(passages[e.passage_id][1].text for e in answer)
@@ -177,11 +222,27 @@ def _score(
     signals = replace(
         read_evidence(sentences, cov), refusal_coverage=refusal_coverage(lead, sentences)
     )
+    cited = passages[primary.passage_id][1]
+    # an explicit stance in an answer written for this ask alone is about it
+    own = primary.paired and all(len(answered_by[e.passage_id]) == 1 for e in answer)
+    # a stance in a passage not written for this ask must name as much of it as an answer
+    scope = config.stance_scope if primary.paired else config.unpaired_answer_coverage
+    stance = _stance(concern, lead, sentences, scope, own)
     decision = decide(
-        primary, signals, primary_cov, config, written_for_it=bool(concern.paired_passages)
+        primary,
+        signals,
+        primary_cov,
+        config,
+        written_for_it=bool(concern.paired_passages),
+        stance=stance,
+        written_for_other=not primary.paired
+        and concern.doc in answered_in.get(cited.passage_id, ()),
     )
     reply = docs[passages[primary.passage_id][1].doc]
     request = docs[concern.doc]
+    if decision.reason in (Reason.REFUSAL, Reason.POSITION) and not stance.listed:
+        # a position list is the formal position; a keyed note beside it says why
+        evidence = _stance_first(evidence, stance, passages)
     return ConcernResult(
         concern,
         decision,
@@ -192,7 +253,54 @@ def _score(
         reply.name,
         reply.date,
         primary_cov,
+        stance,
     )
+
+
+def _stance_first(
+    evidence: tuple[Evidence, ...],
+    stance: Stance,
+    passages: dict[str, tuple[int, ReplyPassage]],
+) -> tuple[Evidence, ...]:
+    """When the stated position decided the verdict, its passage is the one cited."""
+    at = next(
+        (
+            i
+            for i, e in enumerate(evidence)
+            if e.paired and stance.sentence and stance.sentence in passages[e.passage_id][1].text
+        ),
+        0,
+    )
+    if at == 0:
+        return evidence
+    order = [evidence[at], *evidence[:at], *evidence[at + 1 :]]
+    return tuple(replace(e, rank=n) for n, e in enumerate(order, start=1))
+
+
+# A quoted question's answer is all its paragraphs; a keyed section that several asks share
+# ("Recommendation 20" over 25 paragraphs) is read through its most relevant ones.
+MAX_ANSWER_PASSAGES = 8
+
+
+def _stance(
+    concern: Concern,
+    lead: list[tuple[Concept, float]],
+    sentences: list[str],
+    scope: float,
+    own_answer: bool,
+) -> Stance:
+    """The stated position: from a position list, or a stance sentence about this ask (any
+    explicit stance in an answer written for it alone, 'Rec. 19 … not planning to…')."""
+
+    def about_the_ask(sentence: str) -> bool:
+        return refusal_coverage(lead, [sentence], any_sentence=True) >= scope
+
+    position, sentence = stated_position(
+        sentences, about_the_ask, concern.listed_position[0], own_answer
+    )
+    if concern.listed_position[0]:
+        return Stance(position, True, concern.listed_position[1])
+    return Stance(position, False, sentence)
 
 
 def lead_text(concern: Concern) -> str:

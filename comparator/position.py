@@ -32,7 +32,9 @@ STANCES: tuple[tuple[Position, re.Pattern[str]], ...] = (
         _rx(
             r"\b(?:does|do|did) not (?:accept|support|agree|endorse|intend|plan)\b",
             r"\b(?:cannot|can ?not|is unable to) (?:accept|support|agree)\b",
-            r"\b(?:rejects?|rejected|declines?|refuses?)\b(?! to comment)",
+            # "rejects the recommendation" — not "rejected asylum seekers"
+            r"\b(?:rejects?|declines?|refuses?) (?!to comment)(?:to|the|this|these|that|such|it)\b",
+            r"\brecommendations? (?:is|are|was|were|has been|have been) (?:rejected|declined)\b",
             r"\b(?:has|have) (?:no|not adopted any) (?:plans?|intention)\b",
             r"\bno (?:plans?|intention) (?:to|on|for|of)\b",
             r"\b(?:does|do) not have any (?:plans?|intention)\b",
@@ -43,8 +45,8 @@ STANCES: tuple[tuple[Position, re.Pattern[str]], ...] = (
             r"\b(?:is|are) not prohibited\b",
             r"\bha(?:s|ve) decided not to\b",
             r"\bdisagrees?\b",
-            r"\bwill not (?:be )?(?:accept|implement|introduc|adopt|ratif|repeal|abolish|chang|"
-            r"establish|create|set|pursue|take forward)\w*",
+            r"\bwill not be (?:accepted|implemented|introduced|adopted|ratified|repealed|"
+            r"abolished|changed|established|created|pursued|taken forward)\b",
         ),
     ),
     (
@@ -83,11 +85,17 @@ STANCES: tuple[tuple[Position, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# "will not end the detention of children" refuses the ask only when it names the ask: "will
+# not return an individual…" in an answer about parole does not, nor "will not be
+# discontinued automatically", which states how a procedure works.
+WEAK_REFUSAL = re.compile(
+    r"\b(?:will|shall) not (?!be\b|only\b|have\b|need\b|affect\b)[a-z]+", re.I
+)
 REFERS_TO_ASK = re.compile(r"\b(?:this|the|these|that|such)\s+recommendations?\b", re.I)
 
 
 def stance_of(sentence: str) -> Position | None:
-    """The position a single sentence states, if it states one."""
+    """The position a single sentence states explicitly, if it states one."""
     for position, rx in STANCES:
         if rx.search(sentence):
             return position
@@ -103,18 +111,24 @@ def stated_position(
     answer_sentences: Sequence[str],
     names_the_ask: Callable[[str], bool],
     listed: str = "",
+    own_answer: bool = False,
 ) -> tuple[Position, str]:
     """The position toward one ask, and the sentence that states it.
 
     A position list ('accepts the recommendations 1–5') is the State's formal position and
     wins. Otherwise the first stance sentence of the answer that is about this ask: it names
-    the ask's main concepts (`names_the_ask`), or says 'this recommendation'. A stance about
-    something else in a long answer ('will not be discontinued automatically') is not one.
+    the ask's main concepts (`names_the_ask`), says 'this recommendation', or stands in an
+    answer written for this ask alone (`own_answer`). A stance about something else in a
+    long answer is not one, and 'will not X' counts only when it names the ask.
     """
     if listed:
         return Position(listed), ""
     for sentence in answer_sentences:
         position = stance_of(sentence)
-        if position is not None and (refers_to_the_ask(sentence) or names_the_ask(sentence)):
+        if position is not None and (
+            own_answer or refers_to_the_ask(sentence) or names_the_ask(sentence)
+        ):
             return position, sentence
+        if WEAK_REFUSAL.search(sentence) and names_the_ask(sentence):
+            return Position.REJECTED, sentence
     return Position.NONE, ""

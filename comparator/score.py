@@ -10,6 +10,7 @@ from typing import Literal
 from .config import Config
 from .errors import InputError
 from .match import Evidence
+from .position import Position
 from .signals import Cue, EvidenceSignals
 
 
@@ -23,6 +24,7 @@ class Reason(StrEnum):
     DIRECT = "answered:direct"
     PARTIAL = "answered:partial"
     REFUSAL = "answered:refusal"
+    POSITION = "answered:position"
     GENERAL = "deflected:general"
     REDIRECT = "deflected:redirect"
     SHIFT = "deflected:shift"
@@ -48,6 +50,8 @@ REASON_TEXT = {
     Reason.DIRECT: "the reply engages the specific ask",
     Reason.PARTIAL: "the reply engages part of the ask",
     Reason.REFUSAL: "the reply states a refusal: an explicit position",
+    Reason.POSITION: "the reply states its position on the ask (accepted, noted…), by number "
+    "or in a sentence about it, without more",
     Reason.GENERAL: "on topic, but restates principles or commitments",
     Reason.REDIRECT: "points to a website, another body or procedure instead of answering",
     Reason.SHIFT: "moves the duty to other States, governments or levels",
@@ -163,36 +167,48 @@ class Decision:
         return self.reason.verdict
 
 
+@dataclass(frozen=True)
+class Stance:
+    """The position the reply states toward the ask, and how: in a position list by number
+    ('accepts the recommendations 1–5') or in a sentence about the ask."""
+
+    position: Position = Position.NONE
+    listed: bool = False
+    sentence: str = ""
+
+
 def decide(
     primary: Evidence | None,
     signals: EvidenceSignals | None,
     primary_coverage: float,
     config: Config,
     written_for_it: bool = False,
+    stance: Stance | None = None,
+    written_for_other: bool = False,
 ) -> Decision:
     """Apply the verdict rules in order; the confidence is the margin to the nearest threshold.
 
     `written_for_it`: the evidence is the concern's own paired answer. A passage written to
-    answer something else must carry more of the concern (unpaired_answer_coverage).
+    answer something else must carry more of the concern (unpaired_answer_coverage), and a
+    passage keyed to another concern (`written_for_other`) is relevant only then.
+    A rejection stated about the ask is an answer (answered:refusal); so is any other stated
+    position (answered:position) when the rules would not otherwise call it answered.
     Every comparison made is recorded, in order, in `Decision.checks`.
     """
+    stance = stance or Stance()
     if primary is None or signals is None:
         return Decision(Reason.NO_REPLY, 1.0, (Check.fact("reply passages", False),))
-    relevance = _relevance(primary, primary_coverage, config)
-    if not relevance[-1].passed:
-        # all three failed; the margin is to the nearer of the two thresholds
-        return Decision(
-            Reason.NO_MATCH, _confidence(max(c.margin for c in relevance[1:])), relevance
-        )
+    relevance = _relevance(primary, primary_coverage, config, written_for_other)
+    if not relevance[-1].passed and stance.position == Position.NONE:
+        margin = max((c.margin for c in relevance if c.op != "is"), default=-1.0)
+        return Decision(Reason.NO_MATCH, _confidence(margin), relevance)
     needed = "answer_coverage" if written_for_it else "unpaired_answer_coverage"
     cov = Check.at_least("coverage", signals.coverage.share, config, needed)
-    refusal = _refusal(signals, config, needed)
-    checks = (*relevance, cov, *refusal)
-    if refusal[0].passed:
-        refusal_margin = max(cov.margin, refusal[1].margin)
-        if refusal_margin >= 0:
-            return Decision(Reason.REFUSAL, _confidence(refusal_margin), checks)
-    specific = _specific(signals, config)
+    refusal = Check.fact("rejection stated about the ask", stance.position == Position.REJECTED)
+    checks = (*relevance, cov, refusal)
+    if refusal.passed:
+        return Decision(Reason.REFUSAL, _confidence(max(cov.margin, 0.2)), checks)
+    specific = _specific(signals, config, stance)
     deflection = Check.at_most("deflection", signals.deflection, config, "deflection_share")
     checks = (*checks, *specific, deflection)
     margin = min(cov.margin, specific[-1].margin, deflection.margin)
@@ -200,34 +216,38 @@ def decide(
         full = Check.at_least("coverage", signals.coverage.share, config, "full_coverage")
         reason = Reason.DIRECT if full.passed else Reason.PARTIAL
         return Decision(reason, _confidence(margin), (*checks, full))
+    stated = Check.fact("position stated", stance.position != Position.NONE)
+    if stated.passed:
+        return Decision(Reason.POSITION, 0.95 if stance.listed else 0.75, (*checks, stated))
     cue = _deflection_cue(signals)
-    return Decision(_deflection_reason(signals, cue, cov), _confidence(-margin), (*checks, cue))
+    return Decision(
+        _deflection_reason(signals, cue, cov), _confidence(-margin), (*checks, stated, cue)
+    )
 
 
-def _relevance(primary: Evidence, coverage_share: float, config: Config) -> tuple[Check, ...]:
+def _relevance(
+    primary: Evidence, coverage_share: float, config: Config, written_for_other: bool
+) -> tuple[Check, ...]:
     """Relevant enough to be more than 'ignored': written as its answer, similar in meaning,
-    or sharing key concepts. Checked in that order up to the first that holds."""
+    or sharing key concepts. Checked in that order up to the first that holds. A passage
+    written as another concern's answer must share as much as an unpaired answer needs."""
     checks = [Check.fact("paired answer", primary.paired)]
-    if not checks[-1].passed:
-        checks.append(Check.at_least("similarity", primary.dense, config, "ignore_similarity"))
-    if not checks[-1].passed:
-        checks.append(
-            Check.at_least("cited passage coverage", coverage_share, config, "ignore_coverage")
-        )
+    if checks[-1].passed:
+        return tuple(checks)
+    checks.append(Check.at_least("similarity", primary.dense, config, "ignore_similarity"))
+    if checks[-1].passed:
+        return tuple(checks)
+    if written_for_other:
+        checks.append(Check.fact("passage answers another ask of this request", True))
+    needed = "unpaired_answer_coverage" if written_for_other else "ignore_coverage"
+    checks.append(Check.at_least("cited passage coverage", coverage_share, config, needed))
     return tuple(checks)
 
 
-def _refusal(signals: EvidenceSignals, config: Config, needed: str) -> tuple[Check, ...]:
-    """A refusal cue, then how much of the main ask the refusing sentences name."""
-    cue = Check.fact("refusal cue", signals.refusal)
-    if not cue.passed:
-        return (cue,)
-    return cue, Check.at_least("refusal coverage", signals.refusal_coverage, config, needed)
-
-
-def _specific(signals: EvidenceSignals, config: Config) -> tuple[Check, ...]:
+def _specific(signals: EvidenceSignals, config: Config, stance: Stance) -> tuple[Check, ...]:
     """An explicit position is specific enough; otherwise the evidence must name things."""
-    position = Check.fact("explicit position", signals.position)
+    stated = signals.position or stance.position != Position.NONE
+    position = Check.fact("explicit position", stated)
     if position.passed:
         return (position,)
     return position, Check.at_least(

@@ -193,12 +193,14 @@ def coverage(
     return Coverage(tuple(covered), tuple(missing), False, got, lost)
 
 
-def refusal_coverage(lead: Sequence[tuple[Concept, float]], sentences: Sequence[str]) -> float:
+def refusal_coverage(
+    lead: Sequence[tuple[Concept, float]], sentences: Sequence[str], any_sentence: bool = False
+) -> float:
     """Weighted share of the concern's lead concepts ('End the detention of children') that
     the evidence's refusal sentences name: a refusal answers the main ask, not its details.
     Weights are the concepts' rarity, so a refusal that only shares 'United States' with the
     ask ('will not return an individual…' under a question about parole renewal) is none."""
-    refusing = " ".join(s for s in sentences if CUE_PATTERNS[Cue.REFUSAL].search(s))
+    refusing = " ".join(s for s in sentences if any_sentence or CUE_PATTERNS[Cue.REFUSAL].search(s))
     total = sum(w for _, w in lead)
     if not total or not refusing:
         return 0.0

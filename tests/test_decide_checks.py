@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,68 +16,107 @@ from comparator.config import Config
 from comparator.errors import InputError
 from comparator.export import CONCERN_COLUMNS, Row, RunTables, read_csv
 from comparator.match import Evidence
+from comparator.position import Position
 from comparator.report import plain, render_detail
-from comparator.score import Check, Decision, Reason, Verdict, decide, encode_checks, parse_checks
+from comparator.score import (
+    Check,
+    Decision,
+    Reason,
+    Stance,
+    decide,
+    encode_checks,
+    parse_checks,
+)
 from comparator.signals import Coverage, Cue, EvidenceSignals
 
 from .test_cli import invoke, run_mini
 
-RELEVANCE = ("paired answer", "similarity", "cited passage coverage")
+OTHER_ASK = "passage answers another ask of this request"
+RELEVANCE = ("paired answer", "similarity", OTHER_ASK, "cited passage coverage")
+RELEVANCE_ORDERS = (
+    ["paired answer"],
+    ["paired answer", "similarity"],
+    ["paired answer", "similarity", "cited passage coverage"],
+    ["paired answer", "similarity", OTHER_ASK, "cited passage coverage"],
+)
 ANSWER_COVERAGE = ("answer_coverage", "unpaired_answer_coverage")
+REJECTION = "rejection stated about the ask"
+STATED = "position stated"
 # the check names that restate a measurement the row also holds in its own column
 MEASURED = {"similarity", "coverage", "specificity", "deflection"}
 
 
-def one(checks: Sequence[Check], name: str, setting: str | None = None) -> Check | None:
-    found = [c for c in checks if c.name == name and setting in (None, c.setting)]
-    assert len(found) <= 1, f"{name} checked twice: {found}"
-    return found[0] if found else None
+def named(check: Check, name: str, setting: str | None = None) -> Check:
+    assert check.name == name and setting in (None, check.setting), f"expected {name}: {check}"
+    return check
 
 
-def assert_explains(reason: Reason, checks: Sequence[Check]) -> None:
-    """The verdict follows from the checks as recorded: an oracle for the rules' outcome,
-    read off the ✓/✗ marks alone."""
+def assert_relevance(relevance: Sequence[Check]) -> bool:
+    """The relevance checks are made in order up to the first that holds; whether one held."""
+    assert [c.name for c in relevance] in RELEVANCE_ORDERS, "relevance checks out of order"
+    tests = [c for c in relevance if c.name != OTHER_ASK]
+    assert not any(c.passed for c in tests[:-1]), "relevance stops at the first that holds"
+    assert tests[-1].passed or len(tests) == 3, "relevance stops only at a check that holds"
+    if tests[-1].name == "cited passage coverage":
+        # another ask's answer must carry as much of this one as an unpaired answer needs
+        other = len(relevance) == 4
+        assert not other or relevance[2].passed, "a stated fact that does not hold"
+        needed = "unpaired_answer_coverage" if other else "ignore_coverage"
+        assert tests[-1].setting == needed, f"cited passage coverage against {tests[-1].setting}"
+    return tests[-1].passed
+
+
+def assert_explains(reason: Reason, checks: Sequence[Check], position: Position) -> None:
+    """The verdict follows from the checks as recorded and the position the reply stated
+    (the row's `position`): an oracle for the rules' outcome, read off the ✓/✗ marks alone."""
     if reason is Reason.NO_REPLY:
         assert [(c.name, c.passed) for c in checks] == [("reply passages", False)]
+        assert position is Position.NONE, "a position stated in no reply"
         return
-    relevance = [c for c in checks if c.name in RELEVANCE]
-    assert list(checks[: len(relevance)]) == relevance, "relevance is checked first"
+    n = next((i for i, c in enumerate(checks) if c.name not in RELEVANCE), len(checks))
+    relevant = assert_relevance(checks[:n])
+    stated = position is not Position.NONE
     if reason is Reason.NO_MATCH:
-        assert list(checks) == relevance and len(relevance) == 3
-        assert not any(c.passed for c in relevance), "ignored, yet relevant by one check"
+        assert n == len(checks), "the answer rules are not reached"
+        assert not relevant, "ignored, yet relevant by one check"
+        assert not stated, "ignored, yet the reply states its position on the ask"
         return
-    assert relevance[-1].passed, "not ignored, yet no relevance check passed"
-    assert not any(c.passed for c in relevance[:-1]), "relevance stops at the first that holds"
-    (coverage,) = [c for c in checks if c.name == "coverage" and c.setting in ANSWER_COVERAGE]
-    cue, cue_coverage = one(checks, "refusal cue"), one(checks, "refusal coverage")
-    assert cue is not None and (cue_coverage is not None) == cue.passed
-    refused = cue.passed and (coverage.passed or (cue_coverage is not None and cue_coverage.passed))
+    assert relevant or stated, "not ignored, yet no relevance check passed and no position"
+    coverage = named(checks[n], "coverage")
+    assert coverage.setting in ANSWER_COVERAGE
+    rejection = named(checks[n + 1], REJECTION)
+    assert rejection.passed == (position is Position.REJECTED), "rejection differs from position"
     if reason is Reason.REFUSAL:
-        assert refused, "a refusal without a refusal cue that covers the ask"
-        assert one(checks, "deflection") is None, "the answer rules are not reached"
+        assert rejection.passed, "a refusal without a rejection stated about the ask"
+        assert len(checks) == n + 2, "the answer rules are not reached"
         return
-    assert not refused, f"{reason} although the refusal checks passed"
-    specific = [c for c in checks if c.name in ("explicit position", "specificity")]
-    assert [c.name for c in specific] in (
-        ["explicit position"],
-        ["explicit position", "specificity"],
-    )
-    assert specific[0].passed == (len(specific) == 1), "specifics are needed without a position"
-    deflection = one(checks, "deflection")
-    assert deflection is not None
-    answers = coverage.passed and any(c.passed for c in specific) and deflection.passed
-    if reason.verdict is Verdict.ANSWERED:
+    assert not rejection.passed, f"{reason} although a rejection is stated about the ask"
+    explicit = named(checks[n + 2], "explicit position")
+    assert explicit.passed or not stated, "a stated position is an explicit one"
+    specific = explicit if explicit.passed else named(checks[n + 3], "specificity")
+    i = n + 3 if explicit.passed else n + 4
+    deflection = named(checks[i], "deflection", "deflection_share")
+    answers = coverage.passed and specific.passed and deflection.passed
+    tail = checks[i + 1 :]
+    if reason in (Reason.DIRECT, Reason.PARTIAL):
         assert answers, f"{reason} although an answer check failed"
-        full = one(checks, "coverage", "full_coverage")
-        assert full is not None and checks[-1] == full
+        (full,) = tail
+        named(full, "coverage", "full_coverage")
         assert full.passed == (reason is Reason.DIRECT)
         return
     assert not answers, f"{reason} although every answer check passed"
-    last = checks[-1]
-    if last.passed:
-        assert last.name == f"{reason.value.split(':')[1]} cue"
+    position_stated = named(tail[0], STATED)
+    assert position_stated.passed == stated, "'position stated' differs from the position"
+    if reason is Reason.POSITION:
+        assert position_stated.passed, "answered:position without a stated position"
+        assert len(tail) == 1
+        return
+    assert not position_stated.passed, f"{reason} although a position is stated"
+    (_, cue) = tail
+    if cue.passed:
+        assert cue.name == f"{reason.value.split(':')[1]} cue"
     else:
-        assert last.name == "deflection cue"
+        assert cue.name == "deflection cue"
         assert reason is (Reason.GENERAL if coverage.passed else Reason.OFF_TARGET)
 
 
@@ -101,9 +141,11 @@ class Case:
     specificity: float = 0.5
     deflection: float = 0.0
     dominant: Cue | None = None
-    refusal: bool = False
-    position: bool = False
-    refusal_coverage: float = 0.0
+    refusal: bool = False  # a refusal cue in the evidence ('will not…')
+    position: bool = False  # a position cue in the evidence ('are not eligible')
+    stance: Position = Position.NONE
+    listed: bool = False
+    written_for_other: bool = False
     no_reply: bool = False
 
     def evidence(self) -> Evidence | None:
@@ -127,23 +169,42 @@ class Case:
             self.refusal,
             self.position or self.refusal,
             3,
-            self.refusal_coverage,
+            1.0 if self.refusal else 0.0,
         )
 
     def decide(self, config: Config) -> Decision:
-        return decide(self.evidence(), self.signals(), self.primary_coverage, config, self.paired)
+        return decide(
+            self.evidence(),
+            self.signals(),
+            self.primary_coverage,
+            config,
+            written_for_it=self.paired,
+            stance=Stance(
+                self.stance, self.listed, "s" if self.stance is not Position.NONE else ""
+            ),
+            written_for_other=self.written_for_other,
+        )
 
+
+# A passage written for another ask of the same request, too far from this one to be relevant.
+OTHER_ASKS_ANSWER = Case(
+    paired=False, dense=0.4, primary_coverage=0.3, share=0.3, written_for_other=True
+)
+# A passage that no relevance check finds relevant.
+UNRELATED = Case(paired=False, dense=0.4, primary_coverage=0.1)
 
 # One case per reason code, then the branches between them (each named for what it shows).
 CASES = {
     "no-reply": (Case(no_reply=True), Reason.NO_REPLY),
-    "no-match": (Case(paired=False, dense=0.4, primary_coverage=0.1), Reason.NO_MATCH),
+    "no-match": (UNRELATED, Reason.NO_MATCH),
+    "no-match: another ask's answer": (OTHER_ASKS_ANSWER, Reason.NO_MATCH),
     "direct": (Case(), Reason.DIRECT),
     "partial": (Case(share=0.3), Reason.PARTIAL),
     "refusal of the main ask": (
-        Case(paired=False, share=0.34, primary_coverage=0.34, refusal=True, refusal_coverage=1.0),
+        Case(paired=False, share=0.34, primary_coverage=0.34, stance=Position.REJECTED),
         Reason.REFUSAL,
     ),
+    "position": (Case(share=0.05, stance=Position.NOTED), Reason.POSITION),
     "general": (Case(specificity=0.0), Reason.GENERAL),
     "general by its cue": (Case(deflection=0.75, dominant=Cue.GENERAL), Reason.GENERAL),
     "off-target": (Case(share=0.05), Reason.OFF_TARGET),
@@ -158,18 +219,44 @@ CASES = {
         Case(paired=False, dense=0.9, primary_coverage=0.0, share=0.55),
         Reason.PARTIAL,
     ),
-    "refusal naming none of the ask": (
-        Case(paired=False, share=0.3, refusal=True, refusal_coverage=0.1),
-        Reason.OFF_TARGET,
-    ),
-    "refusal by the evidence's coverage": (
-        Case(share=0.9, refusal=True, refusal_coverage=0.0),
-        Reason.REFUSAL,
-    ),
-    "a stated position needs no specifics": (
-        Case(specificity=0.0, position=True),
+    "another ask's answer that carries this one": (
+        replace(OTHER_ASKS_ANSWER, primary_coverage=0.6, share=0.6),
         Reason.DIRECT,
     ),
+    "a rejection outranks full coverage": (Case(stance=Position.REJECTED), Reason.REFUSAL),
+    "a rejection makes an unmatched ask answered": (
+        replace(UNRELATED, stance=Position.REJECTED),
+        Reason.REFUSAL,
+    ),
+    "a listed position makes an unmatched ask answered": (
+        replace(UNRELATED, share=0.1, stance=Position.ACCEPTED, listed=True),
+        Reason.POSITION,
+    ),
+    "a position stated in another ask's answer": (
+        replace(OTHER_ASKS_ANSWER, share=0.3, stance=Position.PARTIAL),
+        Reason.POSITION,
+    ),
+    "a stated position outranks a deflection cue": (
+        Case(deflection=0.5, dominant=Cue.REDIRECT, stance=Position.ACCEPTED),
+        Reason.POSITION,
+    ),
+    "a position stated with enough coverage answers": (
+        replace(UNRELATED, share=0.55, stance=Position.NOTED),
+        Reason.PARTIAL,
+    ),
+    "a refusal cue without a stated rejection": (
+        Case(paired=False, share=0.3, primary_coverage=0.3, refusal=True),
+        Reason.OFF_TARGET,
+    ),
+    "refusal words that cover the ask answer it": (
+        Case(share=0.9, refusal=True),
+        Reason.DIRECT,
+    ),
+    "a stated position needs no specifics": (
+        Case(specificity=0.0, stance=Position.ACCEPTED),
+        Reason.DIRECT,
+    ),
+    "a position cue needs no specifics": (Case(specificity=0.0, position=True), Reason.DIRECT),
     "deflection at its threshold still answers": (Case(deflection=0.225), Reason.DIRECT),
     "coverage at its threshold answers": (Case(share=0.14), Reason.PARTIAL),
 }
@@ -179,31 +266,111 @@ def test_the_cases_reach_every_reason_code() -> None:
     assert {reason for _, reason in CASES.values()} == set(Reason)
 
 
+def test_the_cases_reach_each_way_to_be_ignored() -> None:
+    ignored = [c for c, r in CASES.values() if r is Reason.NO_MATCH]
+    assert {c.written_for_other for c in ignored} == {False, True}
+
+
 @pytest.mark.parametrize(("case", "reason"), CASES.values(), ids=CASES.keys())
 def test_the_checks_agree_with_the_verdict(case: Case, reason: Reason) -> None:
     config = Config()
     decision = case.decide(config)
     assert decision.reason is reason
-    assert_explains(decision.reason, decision.checks)
+    assert_explains(decision.reason, decision.checks, case.stance)
     assert_each_check_holds(decision.checks, config)
+    assert 0.5 <= decision.confidence <= 1.0
 
 
 @pytest.mark.parametrize(("case", "reason"), CASES.values(), ids=CASES.keys())
 def test_the_checks_record_the_values_compared(case: Case, reason: Reason) -> None:
+    stated = case.stance is not Position.NONE
     measured = {
         "paired answer": float(case.paired),
         "similarity": case.dense,
+        OTHER_ASK: 1.0,
         "cited passage coverage": case.primary_coverage,
         "coverage": case.share,
-        "refusal cue": float(case.refusal),
-        "refusal coverage": case.refusal_coverage,
-        "explicit position": float(case.position or case.refusal),
+        REJECTION: float(case.stance is Position.REJECTED),
+        "explicit position": float(case.position or case.refusal or stated),
         "specificity": case.specificity,
         "deflection": case.deflection,
+        STATED: float(stated),
     }
-    for check in case.decide(Config()).checks:
+    checks = case.decide(Config()).checks
+    reached = case.written_for_other and not case.paired and case.dense < 0.7
+    assert [c.name for c in checks if c.name == OTHER_ASK] == [OTHER_ASK] * int(reached)
+    for check in checks:
         if check.name in measured:
             assert check.value == pytest.approx(measured[check.name]), check
+
+
+# The value that decided a case, changed: the reason changes with it, as the rules say.
+FLIPS: dict[str, tuple[str, dict[str, Any], Reason]] = {
+    "without its position an unmatched ask is ignored": (
+        "a listed position makes an unmatched ask answered",
+        {"stance": Position.NONE},
+        Reason.NO_MATCH,
+    ),
+    "a rejection that was only noted": (
+        "refusal of the main ask",
+        {"stance": Position.NOTED},
+        Reason.POSITION,
+    ),
+    "a rejection never stated": (
+        "refusal of the main ask",
+        {"stance": Position.NONE},
+        Reason.OFF_TARGET,
+    ),
+    "a full answer that was not a rejection": (
+        "a rejection outranks full coverage",
+        {"stance": Position.ACCEPTED},
+        Reason.DIRECT,
+    ),
+    "a passage written for no other ask": (
+        "no-match: another ask's answer",
+        {"written_for_other": False},
+        Reason.OFF_TARGET,
+    ),
+    "a position never stated": ("position", {"stance": Position.NONE}, Reason.OFF_TARGET),
+    "a redirect with no position": (
+        "a stated position outranks a deflection cue",
+        {"stance": Position.NONE},
+        Reason.REDIRECT,
+    ),
+    "no position and no specifics": (
+        "a stated position needs no specifics",
+        {"stance": Position.NONE},
+        Reason.GENERAL,
+    ),
+    "a stated rejection of refusal words": (
+        "refusal words that cover the ask answer it",
+        {"stance": Position.REJECTED},
+        Reason.REFUSAL,
+    ),
+}
+
+
+@pytest.mark.parametrize(("name", "change", "reason"), FLIPS.values(), ids=FLIPS.keys())
+def test_changing_the_deciding_value_changes_the_reason(
+    name: str, change: dict[str, Any], reason: Reason
+) -> None:
+    case, before = CASES[name]
+    changed = replace(case, **change)
+    decision = changed.decide(Config())
+    assert reason is not before
+    assert decision.reason is reason
+    assert_explains(decision.reason, decision.checks, changed.stance)
+
+
+def test_a_listed_position_is_surer_than_a_sentence() -> None:
+    listed = CASES["a listed position makes an unmatched ask answered"][0]
+    assert listed.decide(Config()).confidence == 0.95
+    assert replace(listed, listed=False).decide(Config()).confidence == 0.75
+
+
+def test_a_stated_rejection_is_a_sure_answer() -> None:
+    for name in ("refusal of the main ask", "a rejection makes an unmatched ask answered"):
+        assert CASES[name][0].decide(Config()).confidence == 0.95
 
 
 def flipped(checks: tuple[Check, ...], i: int) -> tuple[Check, ...]:
@@ -212,46 +379,81 @@ def flipped(checks: tuple[Check, ...], i: int) -> tuple[Check, ...]:
     return (*checks[:i], wrong, *checks[i + 1 :])
 
 
-def settling(decision: Decision) -> int:
-    """Index of the check that settled the reason: the last one made, except for a refusal
-    carried by the evidence's own coverage rather than by its refusing sentences."""
-    last = len(decision.checks) - 1
-    if decision.reason is Reason.REFUSAL and not decision.checks[last].passed:
-        return [c.name for c in decision.checks].index("coverage")
-    return last
-
-
 @pytest.mark.parametrize(("case", "reason"), CASES.values(), ids=CASES.keys())
 def test_a_contradicting_deciding_check_is_caught(case: Case, reason: Reason) -> None:
-    """The oracle is not vacuous: flip the check that settled the reason and it objects."""
+    """The oracle is not vacuous: flip the check that settled the reason (the last one
+    made) and it objects."""
     decision = case.decide(Config())
     with pytest.raises(AssertionError):
-        assert_explains(decision.reason, flipped(decision.checks, settling(decision)))
+        assert_explains(
+            decision.reason, flipped(decision.checks, len(decision.checks) - 1), case.stance
+        )
+
+
+def relevant(case: Case) -> bool:
+    checks = case.decide(Config()).checks
+    return any(c.passed for c in checks if c.name in RELEVANCE and c.name != OTHER_ASK)
 
 
 @pytest.mark.parametrize(
-    "name", [k for k, (_, r) in CASES.items() if r in (Reason.DIRECT, Reason.PARTIAL)]
+    "name",
+    [
+        k
+        for k, (c, r) in CASES.items()
+        if r not in (Reason.DIRECT, Reason.PARTIAL) or not relevant(c)
+    ],
+)
+def test_a_contradicting_position_is_caught(name: str) -> None:
+    """The oracle reads the position: wherever the checks show whether one was stated (or
+    a position alone made the ask relevant), claiming the opposite makes it object."""
+    case, _ = CASES[name]
+    decision = case.decide(Config())
+    other = Position.NOTED if case.stance is Position.NONE else Position.NONE
+    with pytest.raises(AssertionError):
+        assert_explains(decision.reason, decision.checks, other)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        k
+        for k, (c, r) in CASES.items()
+        if r in (Reason.DIRECT, Reason.PARTIAL) and c.stance is Position.NONE
+    ],
 )
 def test_an_answer_rests_on_every_check_it_made(name: str) -> None:
     decision = CASES[name][0].decide(Config())
     for i in range(len(decision.checks)):
         with pytest.raises(AssertionError):
-            assert_explains(decision.reason, flipped(decision.checks, i))
+            assert_explains(decision.reason, flipped(decision.checks, i), Position.NONE)
 
 
 def test_thresholds_come_from_the_config_given() -> None:
     config = Config().with_overrides({"answer_coverage": 0.85, "full_coverage": 0.9})
     decision = Case(share=0.8).decide(config)
     assert decision.reason is Reason.OFF_TARGET
-    assert_explains(decision.reason, decision.checks)
+    assert_explains(decision.reason, decision.checks, Position.NONE)
+    assert_each_check_holds(decision.checks, config)
+
+
+def test_another_asks_answer_is_held_to_the_unpaired_answer_coverage() -> None:
+    config = Config().with_overrides({"unpaired_answer_coverage": 0.25})
+    decision = OTHER_ASKS_ANSWER.decide(config)
+    assert decision.reason is Reason.PARTIAL
+    assert_explains(decision.reason, decision.checks, Position.NONE)
     assert_each_check_holds(decision.checks, config)
 
 
 def test_checks_survive_the_csv_cell() -> None:
-    decision = CASES["refusal of the main ask"][0].decide(Config())
+    decision = CASES["a position stated in another ask's answer"][0].decide(Config())
     cell = encode_checks(decision.checks)
-    assert cell.split("; ")[3] == "coverage>=unpaired_answer_coverage:0.3400/0.5000:fail"
-    assert "; refusal cue is:1.0000/1.0000:pass; " in cell
+    parts = cell.split("; ")
+    assert parts[2:5] == [
+        "passage answers another ask of this request is:1.0000/1.0000:pass",
+        "cited passage coverage>=unpaired_answer_coverage:0.3000/0.5000:fail",
+        "coverage>=unpaired_answer_coverage:0.3000/0.5000:fail",
+    ]
+    assert parts[-1] == "position stated is:1.0000/1.0000:pass"
     assert parse_checks(cell) == decision.checks
 
 
@@ -267,11 +469,20 @@ def test_describe_reads_like_the_rule() -> None:
         "✗ similarity 0.50 >= ignore_similarity 0.70",
         "✓ cited passage coverage 0.34 >= ignore_coverage 0.20",
         "✗ coverage 0.34 >= unpaired_answer_coverage 0.50",
-        "✓ refusal cue: yes",
-        "✓ refusal coverage 1.00 >= unpaired_answer_coverage 0.50",
+        "✓ rejection stated about the ask: yes",
     ]
-    deflection = CASES["shift"][0].decide(Config()).checks[-2]
-    assert deflection.describe() == "✗ deflection 1.00 <= deflection_share 0.225"
+    checks = CASES["a position stated in another ask's answer"][0].decide(Config()).checks
+    assert [c.describe() for c in checks[2:4]] == [
+        "✓ passage answers another ask of this request: yes",
+        "✗ cited passage coverage 0.30 >= unpaired_answer_coverage 0.50",
+    ]
+    assert checks[-1].describe() == "✓ position stated: yes"
+    shift = CASES["shift"][0].decide(Config()).checks
+    assert [c.describe() for c in shift[-3:]] == [
+        "✗ deflection 1.00 <= deflection_share 0.225",
+        "✗ position stated: no",
+        "✓ shift cue: yes",
+    ]
 
 
 PRINTED_COMPARISON = re.compile(r"    ([✓✗]) (.+?) (-?\d+\.\d+) (>=|<=) ([a-z_]+) (-?\d+\.\d+)")
@@ -300,7 +511,7 @@ def assert_detail_shows_the_row(text: str, row: Row) -> list[Check]:
     reason = Reason(row["reason"])
     assert row["verdict"] == reason.verdict.value
     shown = printed_rule(text, row["reason"])
-    assert_explains(reason, shown)
+    assert_explains(reason, shown, Position(row["position"]))
     assert shown == list(parse_checks(row["checks"])), "printed checks differ from the CSV"
     for check in shown:
         if check.name in MEASURED and row[check.name]:
@@ -319,6 +530,7 @@ def row_for(case: Case, config: Config) -> Row:
         "reason": decision.reason.value,
         "confidence": f"{decision.confidence:.2f}",
         "checks": encode_checks(decision.checks),
+        "position": case.stance.value,
     }
     evidence, signals = case.evidence(), case.signals()
     if evidence is not None and signals is not None:

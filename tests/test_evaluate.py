@@ -229,7 +229,8 @@ def test_several_pairs_print_one_row_each_and_a_pooled_row(tmp_path: Path) -> No
     assert rows["alpha"][:4] == ["5", "5", "0", "0"]
     assert rows["beta"][:4] == ["5", "5", "0", "—"]
     assert rows["pooled"][:4] == ["10", "10", "0", "0"]
-    assert rows["alpha"][-2] == "n/a" and rows["beta"][-2] == "0.60"
+    # beta's positions: the run reads L1-D02's refusal (4 of 5), not the invented one of R1-Q02
+    assert rows["alpha"][-2] == "n/a" and rows["beta"][-2] == "0.80"
     assert "deflected ≠ answered" in result.output
     assert "free legal aid to detained" in result.output
 
@@ -240,9 +241,9 @@ def test_a_single_pair_is_shown_in_detail_with_positions(tmp_path: Path) -> None
     result = invoke("eval", "--pair", run_dir, beta)
     assert result.exit_code == 0, result.output
     assert "Confusion (rows: gold, lenient; columns: run)" in result.output
-    assert "│ position agreement" in result.output and "0.600 │" in result.output
+    assert "│ position agreement" in result.output and "0.800 │" in result.output
     assert "position none ≠ rejected" in result.output
-    assert "run has no position column" in result.output
+    assert "run has no position column" not in result.output
     assert result.output == invoke("eval", run_dir, "--gold", beta).output
 
 

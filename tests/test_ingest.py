@@ -109,6 +109,21 @@ def test_a_request_with_no_concerns_warns_and_the_run_continues(tmp_path: Path) 
     assert "Warning: " in result.output and "note.md: no concerns found" in result.output
 
 
+def test_a_run_with_no_concern_at_all_exits_1_naming_the_roles_it_read(tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("Dear Minister,\n\nThank you for the meeting last week.\n")
+    (corpus / "b.md").write_text("Thank you for your letter. We note your views.\n")
+    (corpus / "corpus.toml").write_text(
+        '[[document]]\nfile = "a.md"\nrole = "request"\n[[document]]\nfile = "b.md"\nrole = "reply"\n'
+    )
+    result = run_fake(corpus, tmp_path)
+    assert result.exit_code == 1, result.output
+    assert "no concerns found in any request" in result.output
+    assert "a.md as request" in result.output and "corpus.toml" in result.output
+    assert not list((tmp_path / "o").glob("run-*"))  # no run folder for a run with nothing
+
+
 def test_cli_decodes_non_utf8_with_a_warning_naming_the_file(tmp_path: Path) -> None:
     corpus = tmp_path / "c"
     shutil.copytree(MINI, corpus)

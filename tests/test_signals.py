@@ -8,7 +8,8 @@ import pytest
 from comparator.config import Config
 from comparator.lexical import StemText, concept_present, key_concepts
 from comparator.match import Evidence
-from comparator.score import Reason, Verdict, decide
+from comparator.position import stated_position
+from comparator.score import Reason, Stance, Verdict, decide
 from comparator.signals import Coverage, Cue, coverage, cues_in, read_evidence, specificity
 
 
@@ -94,6 +95,15 @@ def signals(share: float, sentences: list[str]) -> object:
 
 SPECIFIC = "The Ministry held 1,204 people in 2023."
 SHIFT = "We encourage all States to do more."
+REFUSAL_WORDS = "The Ministry will not release them."
+REJECTED = "The Government does not accept this recommendation."
+NOTED = "The Government takes note of this recommendation."
+
+
+def stance(sentences: list[str], own_answer: bool) -> Stance:
+    """The position the sentences state about the ask, as the pipeline reads it."""
+    position, sentence = stated_position(sentences, lambda s: False, own_answer=own_answer)
+    return Stance(position, False, sentence)
 
 
 @pytest.mark.parametrize(
@@ -107,15 +117,27 @@ SHIFT = "We encourage all States to do more."
         (0.3, [SPECIFIC], False, 0.5, Reason.OFF_TARGET),
         (0.05, [SPECIFIC], False, 0.5, Reason.NO_MATCH),
         (0.05, [SPECIFIC], False, 0.9, Reason.OFF_TARGET),
-        (0.5, ["The Ministry will not release them."], True, 0.5, Reason.REFUSAL),
+        # refusal words are an explicit position, not a rejection stated about the ask
+        (0.5, [REFUSAL_WORDS], True, 0.5, Reason.PARTIAL),
+        (0.05, [REFUSAL_WORDS], True, 0.5, Reason.OFF_TARGET),
+        (0.05, [REJECTED], True, 0.5, Reason.REFUSAL),
+        (0.05, [REJECTED], False, 0.5, Reason.REFUSAL),
+        (0.05, [NOTED], True, 0.5, Reason.POSITION),
+        (0.05, [NOTED], False, 0.5, Reason.POSITION),
+        (0.8, [SPECIFIC, NOTED], True, 0.5, Reason.DIRECT),
     ],
 )
 def test_decision_rules(
     share: float, sentences: list[str], paired: bool, dense: float, reason: Reason
 ) -> None:
     decision = decide(
-        evidence(paired, dense), signals(share, sentences), share, Config(), written_for_it=paired
-    )  # type: ignore[arg-type]
+        evidence(paired, dense),
+        signals(share, sentences),  # type: ignore[arg-type]
+        share,
+        Config(),
+        written_for_it=paired,
+        stance=stance(sentences, own_answer=paired),
+    )
     assert decision.reason == reason
     assert 0.5 <= decision.confidence <= 0.95
 

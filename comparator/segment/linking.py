@@ -89,11 +89,7 @@ def _link_quoted(links: Links) -> None:
         if not targets:
             continue
         whole = set().union(*(words[t.concern_id] for t in targets))
-        copies = {
-            pid
-            for pid in q.paired_passages
-            if _contained(set(stems(links.passages[pid].text)), whole) >= RESTATEMENT_CONTAINMENT
-        }
+        copies = {pid for pid in q.paired_passages if _is_copy(links.passages[pid], whole)}
         links.dropped |= copies | {q.concern_id}
         for target in targets:
             answer = [p for p in q.paired_passages if p not in copies]
@@ -197,42 +193,104 @@ def _hits(reply: set[str], request: dict[str, list[str]], mapping: KeyMapping) -
 
 
 def _concerns_of(key: str, request: dict[str, list[str]]) -> list[str]:
-    """Concerns a key names: its own, its limbs ('32' → '32(a)'…), or the limb it sits in
-    ('4(a)(i)' → '4(a)')."""
-    out: list[str] = []
-    for k, cids in request.items():
-        if k == key or k.startswith(key + "(") or key.startswith(k + "("):
-            out.extend(cids)
-    return out
+    """Concerns a key names: its own and its limbs' ('32' → '32', '32(a)'…); failing those,
+    the nearest one it sits in ('4(a)(i)' → '4(a)'; '32(a)' names limb (a), not the
+    chapeau of 32)."""
+    out = [c for k, cids in request.items() if k == key or k.startswith(key + "(") for c in cids]
+    if out:
+        return out
+    ancestors = [k for k in request if key.startswith(k + "(")]
+    return list(request[max(ancestors, key=len)]) if ancestors else []
 
 
 def _link_keys(links: Links, mapping: KeyMapping) -> None:
+    """Each keyed section answers the concerns of its key, unless the sections restate
+    recommendations whose keys are mostly other ones: then the numbers are the reply's own
+    (a response numbering only the recommendations of a report that numbers conclusions
+    too) and each section answers the recommendation it restates."""
     request = _request_keys(links)
     sections: dict[tuple[str, ...], list[str]] = {}
     for p in links.passages.values():
         if p.keys:
             sections.setdefault(p.keys, []).append(p.passage_id)
-    for keys, pids in sections.items():
-        cids = list(
+    named = {
+        keys: list(
             dict.fromkeys(c for k in keys for c in _concerns_of(mapping.request_key(k), request))
         )
+        for keys in sections
+    }
+    restated = {keys: _restated(links, pids) for keys, pids in sections.items()}
+    agree = sum(bool(r) and bool(set(r) & set(named[k])) for k, r in restated.items())
+    clash = sum(bool(r) and not set(r) & set(named[k]) for k, r in restated.items())
+    own_numbering = clash > agree
+    if own_numbering:
+        links.notes.append(
+            f"the reply's recommendation numbers are its own ({clash} of its keyed answers "
+            "restate a recommendation of another number): each is linked to the "
+            "recommendation it restates"
+        )
+    for keys, pids in sections.items():
+        cids = restated[keys] if own_numbering else named[keys]
         if not cids:
             continue
         pids = [p for p in pids if not _restates(links, p, cids)]
         for cid in cids:
-            links.pair(cid, _within(links, pids, cid, cids), "key")
+            links.pair(cid, _within(links, pids, cid, cids), "quote" if own_numbering else "key")
+
+
+def _restated(links: Links, pids: list[str]) -> list[str]:
+    """The request concerns (one paragraph's) that a keyed section's opening restates."""
+    requests = [c for c in links.concerns.values() if not c.quoted]
+    words = {c.concern_id: set(stems(c.text)) for c in requests}
+    for pid in pids[:2]:
+        probe = set(stems(links.passages[pid].text))
+        best = _best_request([links.passages[pid].text], "", requests, words) or _quoting(
+            probe, requests, words
+        )
+        if best is None:
+            continue
+        same = [c for c in requests if best.key and c.key == best.key and c.doc == best.doc]
+        group = same or [best]
+        whole = set().union(*(words[c.concern_id] for c in group))
+        if _overlap(probe, whole) >= LINK_CONTAINMENT:
+            return [c.concern_id for c in group]
+    return []
+
+
+def _quoting(
+    probe: set[str], requests: list[Concern], words: dict[str, set[str]]
+) -> Concern | None:
+    """The concern a passage quotes whole, with a sentence of context around it."""
+    best = max(requests, key=lambda c: _contained(words[c.concern_id], probe), default=None)
+    if best is None or _contained(words[best.concern_id], probe) < RESTATEMENT_CONTAINMENT:
+        return None
+    return best if len(probe) <= 3 * len(words[best.concern_id]) else None
+
+
+def _overlap(passage: set[str], ask: set[str]) -> float:
+    """How much a passage and an ask are the same words, either way round."""
+    return max(_contained(passage, ask), _contained(ask, passage))
 
 
 def _restates(links: Links, pid: str, cids: list[str]) -> bool:
     """The reply quoting the ask back ('Recommendation 4: The Government should…')."""
-    text = set(stems(links.passages[pid].text))
-    if any(
-        _contained(text, set(stems(links.concerns[c].text))) >= RESTATEMENT_CONTAINMENT
-        for c in cids
-    ):
+    passage = links.passages[pid]
+    if any(_is_copy(passage, set(stems(links.concerns[c].text))) for c in cids):
         links.dropped.add(pid)
         return True
     return False
+
+
+def _is_copy(passage: ReplyPassage, ask: set[str]) -> bool:
+    """A passage made of the ask's own words, stating no position of its own: "The
+    government supports the recommendation that every provider should…" repeats the ask
+    too, but it is the answer."""
+    words = set(stems(passage.text))
+    if _contained(words, ask) < RESTATEMENT_CONTAINMENT and not (
+        _contained(ask, words) >= RESTATEMENT_CONTAINMENT and len(words) <= 3 * len(ask)
+    ):
+        return False
+    return not any(stance_of(s) for s in passage.sentences)
 
 
 def _within(links: Links, pids: list[str], cid: str, cids: list[str]) -> list[str]:

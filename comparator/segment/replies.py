@@ -27,7 +27,7 @@ SHORT_TRAILER_WORDS = 8
 QUOTED_RECOMMENDATION = re.compile(
     r"\b(?:we|the \w+) (?:also |further |strongly )?recommends?\b", re.I
 )
-DEFAULT_MAX_CHARS = 1500
+DEFAULT_MAX_CHARS = 2000
 
 
 @dataclass
@@ -45,7 +45,8 @@ def cut_reply(
     """(quoted items with their paired answers, passages) of one reply."""
     cut = _ReplyCut(doc, max_chars)
     body = _reply_body(list(outline.blocks))
-    point_by_point = any(is_quoted_item(b) for b in body)
+    # In a point-by-point or keyed reply, what precedes the first item is its cover and title.
+    point_by_point = any(is_quoted_item(b) or (b.kind == "label" and b.keys) for b in body)
     current: Concern | None = None
     keys: tuple[str, ...] = ()
     section = ""
