@@ -12,8 +12,8 @@ import numpy as np
 from .cache import CacheStats, EmbeddingCache, embed_texts
 from .config import Config
 from .corpus import Corpus, Document, require_both_roles
-from .errors import InputError
 from .embed import Embedder, ModelIdentity
+from .errors import InputError
 from .lexical import (
     Concept,
     StemText,

@@ -115,7 +115,8 @@ def test_a_run_with_no_concern_at_all_exits_1_naming_the_roles_it_read(tmp_path:
     (corpus / "a.md").write_text("Dear Minister,\n\nThank you for the meeting last week.\n")
     (corpus / "b.md").write_text("Thank you for your letter. We note your views.\n")
     (corpus / "corpus.toml").write_text(
-        '[[document]]\nfile = "a.md"\nrole = "request"\n[[document]]\nfile = "b.md"\nrole = "reply"\n'
+        '[[document]]\nfile = "a.md"\nrole = "request"\n'
+        '[[document]]\nfile = "b.md"\nrole = "reply"\n'
     )
     result = run_fake(corpus, tmp_path)
     assert result.exit_code == 1, result.output
