@@ -43,6 +43,7 @@ class ConcernResult:
     reply_date: str
     primary_coverage: float = 0.0  # coverage by the cited passage alone (relevance test)
     stance: Stance = field(default_factory=Stance)
+    written_for_other: bool = False  # the cited passage answers another ask of this request
 
     @property
     def link(self) -> str:
@@ -227,7 +228,10 @@ def _score(
     own = primary.paired and all(len(answered_by[e.passage_id]) == 1 for e in answer)
     # a stance in a passage not written for this ask must name as much of it as an answer
     scope = config.stance_scope if primary.paired else config.unpaired_answer_coverage
-    stance = _stance(concern, lead, sentences, scope, own)
+    # the position is read from the whole answer, in the reply's order
+    whole = [s for p in concern.paired_passages if p in passages for s in passages[p][1].sentences]
+    stance = _stance(concern, lead, whole if primary.paired else sentences, scope, own)
+    for_other = not primary.paired and concern.doc in answered_in.get(cited.passage_id, ())
     decision = decide(
         primary,
         signals,
@@ -235,8 +239,7 @@ def _score(
         config,
         written_for_it=bool(concern.paired_passages),
         stance=stance,
-        written_for_other=not primary.paired
-        and concern.doc in answered_in.get(cited.passage_id, ()),
+        written_for_other=for_other,
     )
     reply = docs[passages[primary.passage_id][1].doc]
     request = docs[concern.doc]
@@ -254,6 +257,7 @@ def _score(
         reply.date,
         primary_cov,
         stance,
+        for_other,
     )
 
 

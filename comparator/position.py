@@ -40,6 +40,7 @@ STANCES: tuple[tuple[Position, re.Pattern[str]], ...] = (
             r"\b(?:does|do) not have any (?:plans?|intention)\b",
             r"\b(?:is|are) (?:currently )?not (?:planning|intending|minded|going) to\b",
             r"\bnot a priority\b",
+            r"\b(?:would|is|are) not (?:be )?(?:appropriate|feasible|practicable|proportionate)\b",
             r"\b(?:does|do) not (?:consider|believe|think) (?:that )?(?:it )?(?:is |would be )?"
             r"(?:appropriate|necessary|feasible|desirable|justified)\b",
             r"\b(?:is|are) not prohibited\b",
@@ -123,12 +124,19 @@ def stated_position(
     """
     if listed:
         return Position(listed), ""
+    found: list[tuple[Position, str]] = []
     for sentence in answer_sentences:
         position = stance_of(sentence)
         if position is not None and (
             own_answer or refers_to_the_ask(sentence) or names_the_ask(sentence)
         ):
-            return position, sentence
-        if WEAK_REFUSAL.search(sentence) and names_the_ask(sentence):
-            return Position.REJECTED, sentence
-    return Position.NONE, ""
+            found.append((position, sentence))
+        elif WEAK_REFUSAL.search(sentence) and names_the_ask(sentence):
+            found.append((Position.REJECTED, sentence))
+    if not found:
+        return Position.NONE, ""
+    kinds = {p for p, _ in found}
+    if Position.REJECTED in kinds and kinds & {Position.ACCEPTED, Position.PARTIAL}:
+        # "agrees with the need for… However, a single strategy would not be appropriate"
+        return Position.PARTIAL, next(s for p, s in found if p != Position.REJECTED)
+    return found[0]

@@ -151,3 +151,32 @@ def test_no_reply_passage_is_longer_than_the_cap() -> None:
     cut = passages("1. " + sentence * 60 + "\n\n2. Short answer about the courts here.\n")
     assert max(len(p.text) for p in cut) <= 2000
     assert len(cut) >= 3
+
+
+INQUIRY = """2. RECOMMENDATIONS
+1. The Minister shall publish the compensation rules by 1 May.
+2. Any claimant who applies late may still be heard by the panel within a year.
+3. The Department should fund legal advice for every claimant.
+4. The Post Office must apologise to each claimant in writing.
+5. The Minister shall report to Parliament every six months.
+3. THE HUMAN IMPACT
+3.1. Many witnesses told me that the Department should have acted sooner than it did.
+3.2. The earlier inquiry said, in its Recommendation 1: The Board should not be abolished.
+3.3. Its Recommendation 6 was in the following terms: the Board should meet monthly.
+"""
+
+
+def test_a_chapter_listing_recommendations_is_the_list_and_quoted_labels_are_citations() -> None:
+    found = concerns(INQUIRY)
+    assert [c.label for c in found] == ["1", "2", "3", "4", "5"]  # item 2 asks without a modal
+    assert all(c.section == "2. RECOMMENDATIONS" for c in found)
+
+
+def test_a_report_restating_a_recommendation_counts_it_once() -> None:
+    text = (
+        "Summary of conclusions and recommendations\n\n"
+        "1. We recommend that the Government publish its prison data every month.\n\n"
+        "Chapter 3 Data\n\n"
+        "3.4. We recommend that the Government publish its prison data every month.\n"
+    )
+    assert [c.label for c in concerns(text)] == ["1"]

@@ -202,6 +202,8 @@ def _is_heading(b: Block, m: Marker | None, following: Block | None) -> bool:
         return False
     if m is not None and m.kind == "section":
         return True
+    if m is not None and m.kind == "number" and b.body.isupper() and len(b.body.split()) <= 10:
+        return True  # "2. RECOMMENDATIONS", "6. CONCLUSIONS AND RECOMMENDATIONS"
     if m is not None or not text[:1].isupper():
         return False
     if is_heading_line(text):

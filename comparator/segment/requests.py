@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from ..corpus import Document
+from ..lexical import stems
 from .asks import imperative_start, is_directive, is_interrogative, split_means, split_sentences
 from .markers import LABEL, Marker, parse_marker
 from .normalize import TERMINAL
@@ -53,6 +54,8 @@ class _ListContext:
     marked: bool | None = None  # set by the first item: a list is marked or it is not
     within_heading: bool = False  # opened by a "Recommendations" heading: spans sub-headings
     shape: str = ""  # set by the first marked item: "number:1" for 115.1, "bullet:0"…
+    itemised: bool = False  # a chapter whose numbered paragraphs all recommend: one each
+    summary: bool = False  # a "conclusions and recommendations" chapter: the report's list
 
 
 @dataclass
@@ -127,8 +130,11 @@ def _walk(cut: _Cut, items: list[Block]) -> None:
     skip: set[int] = set()
     back_matter = False
     chapter: _ListContext | None = None  # opened by a "…Recommendations" heading
+    chapter_level = ""
     in_chapter: set[int] = set()
     in_bold: set[int] = set()
+    in_list_chapter: set[int] = set()  # items of a chapter that lists recommendations only
+    in_summary: set[int] = set()  # asks of a "conclusions and recommendations" chapter
     for i, block in enumerate(items):
         if i in skip:
             continue
@@ -147,8 +153,14 @@ def _walk(cut: _Cut, items: list[Block]) -> None:
             continue
         if block.heading or (_recommendations_heading(text) and block.kind != "number"):
             section = text
+            if chapter is not None and _signature(block) == chapter_level:
+                chapter = ctx = None  # the next chapter of the same level
             if "recommend" in text.lower():
                 chapter = _ListContext("recommendation", "", True, within_heading=True)
+                chapter.itemised = _itemised(items, i)
+                # "Summary of conclusions and recommendations": a committee report's list
+                chapter.summary = bool(re.search(r"\bconclusions?\b", text, re.I))
+                chapter_level = _signature(block)
                 back_matter = False
                 ctx = replace(chapter)
             elif BACK_MATTER.match(block.body):
@@ -165,7 +177,11 @@ def _walk(cut: _Cut, items: list[Block]) -> None:
             continue
         marked = block.marker is not None and block.kind in ("number", "bullet", "limb")
         before = len(cut.concerns)
-        in_list = ctx is not None and not ctx.within_heading and _continues_list(ctx, block, marked)
+        in_list = (
+            ctx is not None
+            and (not ctx.within_heading or ctx.itemised)
+            and _continues_list(ctx, block, marked)
+        )
         if marked and is_interrogative(text):
             cut.add(block, "question", section, ctx.addressee if ctx else "")
         elif (
@@ -190,16 +206,55 @@ def _walk(cut: _Cut, items: list[Block]) -> None:
             ctx = None
         if chapter is not None and len(cut.concerns) > before:
             in_chapter.update(range(before, len(cut.concerns)))
+            if chapter.itemised:
+                in_list_chapter.update(range(before, len(cut.concerns)))
+            elif chapter.summary:
+                in_summary.update(range(before, len(cut.concerns)))
             if block.emphasized:
                 in_bold.update(range(before, len(cut.concerns)))
-    if in_chapter:
-        # a report restates its recommendations in a chapter of their own: count those once;
-        # where that chapter sets some paragraphs in bold, the bold ones are the
-        # recommendations and the rest are conclusions
-        keep = in_bold or in_chapter
-        kept = [c for n, c in enumerate(cut.concerns) if n in keep]
-        cut.concerns[:] = kept
+    listed = in_list_chapter or in_summary
+    if listed:
+        # a chapter that lists the recommendations (failing that, one that sums up
+        # conclusions and recommendations) states them all: asks elsewhere in the report are
+        # its narrative's restatements and discussion
+        cut.concerns[:] = [c for n, c in enumerate(cut.concerns) if n in listed]
+        in_chapter = set(range(len(cut.concerns)))
+    elif in_bold:
+        # where a recommendations chapter sets some paragraphs in bold, the bold ones are
+        # the recommendations and the rest are conclusions
+        keep = [n in in_bold or n not in in_chapter for n in range(len(cut.concerns))]
+        in_chapter = {
+            m for m, n in enumerate(i for i, k in enumerate(keep) if k) if n in in_chapter
+        }
+        cut.concerns[:] = [c for c, k in zip(cut.concerns, keep, strict=True) if k]
     _add_labelled(cut, labelled)
+    _drop_repeats(cut, in_chapter)
+
+
+def _signature(block: Block) -> str:
+    """A heading's level, as its layout shows it: 'A.' letters, '2.' numbers in capitals…"""
+    caps = block.body.isupper()
+    return f"{block.kind or 'plain'}:{'caps' if caps else 'case'}"
+
+
+def _itemised(items: list[Block], start: int) -> bool:
+    """Does the chapter opened at `start` list numbered recommendations only (its heading
+    names nothing else, and its numbered paragraphs recommend), rather than mixing concerns,
+    conclusions or findings with recommendations?"""
+    if MIXED_CHAPTER.search(items[start].text):
+        return False
+    numbered: list[Block] = []
+    for b in items[start + 1 :]:
+        if b.heading and _signature(b) == _signature(items[start]):
+            break
+        if b.kind == "number" and not b.heading:
+            numbered.append(b)
+    asking = sum(bool(RECOMMEND_CUE.search(b.text)) for b in numbered)
+    return len(numbered) >= 2 and asking >= ITEMISED_SHARE * len(numbered)
+
+
+ITEMISED_SHARE = 0.8
+MIXED_CHAPTER = re.compile(r"\b(?:conclusions?|concerns?|findings?|observations?)\b", re.I)
 
 
 def _directive_paragraph(
@@ -275,7 +330,8 @@ def _is_numbered_heading(block: Block, following: Block | None) -> bool:
 
 def _lead_in(text: str, section: str) -> _ListContext | None:
     """A sentence that announces a list of asks: 'X urges Y to:', '…the following principles.'"""
-    if not REQUEST_CUE.search(text) or not (text.endswith(":") or "following" in text.lower()):
+    announces = text.endswith(":") or re.search(r"\bthe following\b[^.:]{0,60}[.:]?$", text, re.I)
+    if not REQUEST_CUE.search(text) or not announces:
         return None
     low = (text + " " + section).lower()
     kind: ConcernKind = (
@@ -312,7 +368,7 @@ def _add_labelled(cut: _Cut, labelled: dict[str, tuple[list[Block], str]]) -> No
     """Labelled recommendations (the last, fullest statement of each number) replace every
     other candidate: summary lists that repeat them, questions asked in the narrative."""
     real = {k: v for k, v in labelled.items() if _states_an_ask(v[0])}
-    if not real:
+    if not real or not _numbered_from_one(real):
         return
     # a report that labels its recommendations states them there: nothing else counts
     cut.concerns.clear()
@@ -321,6 +377,34 @@ def _add_labelled(cut: _Cut, labelled: dict[str, tuple[list[Block], str]]) -> No
         body = " ".join([run[0].body, *(b.text for b in run[1:])]).strip()
         merged = replace(run[0], end=run[-1].end)
         cut.add(merged, "recommendation", section, "", text=body)
+
+
+def _drop_repeats(cut: _Cut, in_chapter: set[int]) -> None:
+    """A report restates its recommendations (a summary chapter, an appendix, inline in the
+    narrative): each counts once, as its first statement, or as the chapter's statement
+    where there is a recommendations chapter."""
+    words = [set(stems(c.text)) for c in cut.concerns]
+    order = sorted(range(len(cut.concerns)), key=lambda n: (n not in in_chapter, n))
+    kept: list[int] = []
+    for n in order:
+        if len(words[n]) >= 4 and any(_same_ask(words[n], words[k]) for k in kept):
+            continue
+        kept.append(n)
+    cut.concerns[:] = [cut.concerns[n] for n in sorted(kept)]
+
+
+def _same_ask(a: set[str], b: set[str]) -> bool:
+    return len(a & b) >= REPEAT_SHARE * min(len(a), len(b))
+
+
+REPEAT_SHARE = 0.9
+
+
+def _numbered_from_one(labelled: dict[str, tuple[list[Block], str]]) -> bool:
+    """A report's own recommendations are labelled 1, 2, 3… without gaps; labels that skip
+    ('Recommendation 1', '6', '17' quoted from other bodies' reports) are citations."""
+    numbers = sorted({int(m.group()) for k in labelled for m in [re.match(r"\d+", k)] if m})
+    return bool(numbers) and numbers == list(range(1, len(numbers) + 1))
 
 
 def _states_an_ask(run: list[Block]) -> bool:
@@ -336,8 +420,10 @@ def _continues_list(ctx: _ListContext, block: Block, marked: bool) -> bool:
         return False
     if ctx.shape and marked and _shape(block.marker) != ctx.shape:
         return False  # "116." after "115.1 … 115.163": the list is over
-    if ctx.within_heading and block.kind == "number":
+    if ctx.within_heading and block.kind == "number" and not ctx.itemised:
         return False  # numbered paragraphs of a chapter ask when they direct (see above)
+    if ctx.itemised and block.kind == "number":
+        return True  # a chapter that lists its recommendations: every numbered item is one
     if ctx.within_heading and not marked and (text[-1:] not in ".;:" or len(text.split()) < 8):
         return False  # a sub-heading inside the chapter, not an unbulleted recommendation
     return marked or (ctx.unmarked_ok and imperative_start(text) and len(text.split()) >= 4)
