@@ -53,8 +53,10 @@ JOB_NUMBER_LINE = re.compile(
     r"|^[ \t]*\*\d{7}\*[ \t]*$",
     re.M,
 )
-# A table-of-contents line: dot leaders to a page number.
-CONTENTS_LINE = re.compile(r"^.*?(?:\.[ \t]?){4,}[ \t]*\d{1,4}[ \t]*$", re.M)
+# A table-of-contents line: dot leaders to a page number (UN: paragraphs, then page).
+CONTENTS_LINE = re.compile(
+    r"^.*?(?:\.[ \t]?){4,}[ \t]*(?:\d{1,4}(?:[–-]\d{1,4})?[ \t]+)?\d{1,4}[ \t]*$", re.M
+)
 TERMINAL = ".!?:;"
 
 
