@@ -78,7 +78,7 @@ STANCES: tuple[tuple[Position, re.Pattern[str]], ...] = (
             r"\baccepted\b",
             r"\b(?:agrees?|supports?|welcomes?|endorses?) (?:with )?(?:this|the|these|that|all)"
             r" (?:\w+ )?recommendations?\b",
-            r"\b(?:the )?government agrees?\b",
+            r"\b(?:the )?government (?:also |fully |strongly )?(?:agrees?|supports?)\b",
             r"\b(?:fully )?implement(?:s|ed)? the recommendation\b",
             r"\brecommendations? (?:is|are|has been|have been) (?:already )?"
             r"(?:implemented|accepted)\b",

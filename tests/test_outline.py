@@ -180,3 +180,11 @@ def test_a_report_restating_a_recommendation_counts_it_once() -> None:
         "3.4. We recommend that the Government publish its prison data every month.\n"
     )
     assert [c.label for c in concerns(text)] == ["1"]
+
+
+def test_reported_speech_is_not_an_ask() -> None:
+    found = concerns(
+        "12. Witnesses argued that the Government should fund more shelters. "
+        "The Government should publish its shelter data every year.\n"
+    )
+    assert [c.text for c in found] == ["The Government should publish its shelter data every year."]

@@ -80,10 +80,23 @@ NOUN_GERUNDS = frozenset(
 )
 
 
+# Reported speech is evidence, not an ask: "ADS Group argued that … the UK should…".
+REPORTED_SPEECH = re.compile(
+    r"\b(?:argued|argues|told us|said|says|suggested|suggests|stated|claimed|claims|noted|"
+    r"explained|believed|believes|insisted|warned|maintained|contended|testified|"
+    r"recommended|urged|called for|asked)\b[^.]{0,120}?\bthat\b",
+    re.IGNORECASE,
+)
+
+
 def is_directive(sentence: str, after_directive: bool = False) -> bool:
     """Does the sentence direct its addressee ('The State party should…', 'The Committee
-    urges…', 'It should also…' after such a sentence)?"""
+    urges…', 'It should also…' after such a sentence)? Reported speech ('X argued that
+    the Government should…') does not."""
     s = sentence.strip()
+    head = re.split(r"\b(?:should|shall|must|ought to|needs? to)\b", s, maxsplit=1)[0]
+    if REPORTED_SPEECH.search(head):
+        return False
     if MODAL_DIRECTIVE.match(s) or VERB_DIRECTIVE.match(s):
         return True
     return after_directive and bool(PRONOUN_DIRECTIVE.match(s))
