@@ -64,6 +64,7 @@ def link_replies(
     _link_keys(links, mapping)
     _link_position_lists(links, mapping)
     _link_cross_references(links, mapping)
+    _drop_restatements(links)
     kept = [c for c in links.concerns.values() if c.concern_id not in links.dropped]
     left = [p for p in links.passages.values() if p.passage_id not in links.dropped]
     order = {c.concern_id: n for n, c in enumerate(concerns)}
@@ -313,6 +314,29 @@ def _within(links: Links, pids: list[str], cid: str, cids: list[str]) -> list[st
 
 def _norm(text: str) -> str:
     return " ".join(re.sub(r"[“”\"'’]", "", text).lower().split())
+
+
+def _drop_restatements(links: Links) -> None:
+    """Any reply passage that only quotes a request's ask back ('8.5. We urge ministers to…'
+    in a response that restates before answering) is dropped: never evidence."""
+    requests = [c for c in links.concerns.values() if not c.quoted]
+    words = {c.concern_id: set(stems(c.text)) for c in requests}
+    by_stem: dict[str, list[str]] = {}
+    for cid, ws in words.items():
+        for w in ws:
+            by_stem.setdefault(w, []).append(cid)
+    for pid, p in list(links.passages.items()):
+        if pid in links.dropped:
+            continue
+        mine = set(stems(p.text))
+        rare = sorted(mine, key=lambda w: (len(by_stem.get(w, ())), w))[:3]
+        candidates = {c for w in rare for c in by_stem.get(w, ())}
+        if any(_is_copy(p, words[c]) for c in candidates):
+            links.dropped.add(pid)
+    for cid, c in list(links.concerns.items()):
+        kept = tuple(p for p in c.paired_passages if p not in links.dropped)
+        if kept != c.paired_passages:
+            links.concerns[cid] = replace(c, paired_passages=kept)
 
 
 # --- position lists and cross-references --------------------------------------------------

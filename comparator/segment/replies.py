@@ -25,7 +25,8 @@ MIN_PASSAGE_WORDS = 4
 # A short line after a paragraph ("More information can be found at <link>.") belongs to it.
 SHORT_TRAILER_WORDS = 8
 QUOTED_RECOMMENDATION = re.compile(
-    r"\b(?:we|the \w+) (?:also |further |strongly )?recommends?\b", re.I
+    r"\b(?:we|the \w+) (?:also |further |therefore |strongly )?(?:recommends?|urges?|invites?)\b",
+    re.I,
 )
 DEFAULT_MAX_CHARS = 2000
 
