@@ -84,6 +84,10 @@ def concerns_table(rows: list[Row]) -> Table:
         verdict = verdict_text(r["verdict"])
         verdict.append(f"\n{r['reason'].split(':')[1]}", style="dim")
         verdict.append(f"\nconf {r['confidence']}", style="dim")
+        if r.get("position", "none") not in ("", "none"):
+            verdict.append(f"\n{r['position']}", style="bold")
+        concern = Text(f"{r['label']}: ", style="dim") if r.get("label") else Text()
+        concern.append(short(r["text"], 120))
         if r["verdict"] == "ignored":
             evidence = Text("— no relevant passage", style="dim")
         else:
@@ -94,7 +98,7 @@ def concerns_table(rows: list[Row]) -> Table:
                 style="dim",
             )
         missing = "all of it" if r["verdict"] == "ignored" else short(r["missing"], 80) or "—"
-        table.add_row(r["concern_id"], verdict, short(r["text"], 120), evidence, missing)
+        table.add_row(r["concern_id"], verdict, concern, evidence, missing)
     return table
 
 
