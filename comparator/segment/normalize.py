@@ -132,7 +132,7 @@ def clean_markup(raw: str) -> MappedText:
 
 
 @dataclass(frozen=True)
-class Block:
+class Paragraph:
     """One paragraph (or list item) of a document, whitespace-joined, with source offsets."""
 
     text: str
@@ -179,12 +179,12 @@ UNWRAPPED_P90 = 200
 SHORT_LINE = 0.7
 
 
-def blocks(raw: str) -> list[Block]:
+def blocks(raw: str) -> list[Paragraph]:
     """Cut a document into paragraph blocks: lines joined, hyphenation and breaks repaired."""
     cleaned = clean_markup(raw)
     layout = Layout.of(cleaned.text)
     starred_notes = bool(re.search(r"\w\*{1,3}(?=\s|$)", raw))
-    out: list[Block] = []
+    out: list[Paragraph] = []
     in_notes = False
     for start, end in raw_paragraphs(cleaned.text):
         piece = cleaned.slice(start, end)
@@ -204,7 +204,7 @@ def blocks(raw: str) -> list[Block]:
             )
             star = False
             in_notes = in_notes or bool(NOTES_HEADING.match(text))
-            out.append(Block(text, s, e, emphasized, footnote))
+            out.append(Paragraph(text, s, e, emphasized, footnote))
     return _repair_breaks(out)
 
 
@@ -302,22 +302,22 @@ def _join_lines(piece: MappedText) -> tuple[str, int, int]:
     return stripped, s, e
 
 
-def _repair_breaks(items: list[Block]) -> list[Block]:
+def _repair_breaks(items: list[Paragraph]) -> list[Paragraph]:
     """Merge a block cut by a page or column break into its continuation.
 
     A block that ends mid-sentence (no closing punctuation) and is followed by one that
     starts in lower case, or with a link, is one paragraph split by the layout.
     Footnote blocks in between (page-bottom notes) are stepped over.
     """
-    merged: list[Block] = []
-    pending_notes: list[Block] = []
+    merged: list[Paragraph] = []
+    pending_notes: list[Paragraph] = []
     for b in items:
         if b.footnote and merged and _open(merged[-1]):
             pending_notes.append(b)
             continue
         if merged and _open(merged[-1]) and _continues(b) and not b.footnote:
             last = merged[-1]
-            merged[-1] = Block(f"{last.text} {b.text}", last.start, b.end, last.emphasized)
+            merged[-1] = Paragraph(f"{last.text} {b.text}", last.start, b.end, last.emphasized)
         else:
             merged.extend(pending_notes)
             pending_notes = []
@@ -329,9 +329,9 @@ def _repair_breaks(items: list[Block]) -> list[Block]:
     return merged
 
 
-def _open(b: Block) -> bool:
+def _open(b: Paragraph) -> bool:
     return not b.footnote and b.text[-1:] not in TERMINAL + ")”\"'" and not is_heading_line(b.text)
 
 
-def _continues(b: Block) -> bool:
+def _continues(b: Paragraph) -> bool:
     return bool(re.match(r"[a-z(<]|https?://|www\.", b.text))
