@@ -171,10 +171,6 @@ def key_lists(sentence: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
-def is_bullet(text: str) -> bool:
-    return bool(BULLET.match(text))
-
-
 def strip_marker(text: str) -> tuple[Marker | None, str]:
     """The marker and the text after it."""
     m = parse_marker(text)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from ..corpus import Document
 from ..lexical import stems
 from .asks import imperative_start, is_directive, is_interrogative, split_means, split_sentences
-from .markers import LABEL, Marker, parse_marker
+from .markers import LABEL, Marker
 from .normalize import TERMINAL
 from .outline import Block, Outline, _locate
 from .records import KIND_CODES, Concern, ConcernKind, ConcernPart
@@ -456,7 +456,3 @@ def _attach_sources(cut: _Cut) -> None:
                 c = cut.concerns[n]
                 text = c.text[: tail.start()].rstrip(" ;,")
                 cut.concerns[n] = replace(c, text=text, source=tail.group("src").strip())
-
-
-def marker_of(text: str) -> Marker | None:
-    return parse_marker(text)
