@@ -74,8 +74,12 @@ STANCES: tuple[tuple[Position, re.Pattern[str]], ...] = (
     (
         Position.ACCEPTED,
         _rx(
-            r"\baccepts?\b",
-            r"\baccepted\b",
+            # "accepts the recommendations 1–5", "Recommendation accepted" — not "accepts
+            # that we must learn" nor a quoted "…should be accepted or rejected"
+            r"\baccepts? (?:this|the|these|that|all|both|in full|fully|it|them)\b(?! we\b)",
+            r"\b(?:recommendations?|it|this|they) (?:is |are |was |were |has been |have been )?"
+            r"(?:fully )?accepted\b",
+            r"\baccepted (?:in full|recommendations?)\b",
             r"\b(?:agrees?|supports?|welcomes?|endorses?) (?:with )?(?:this|the|these|that|all)"
             r" (?:\w+ )?recommendations?\b",
             r"\b(?:the )?government (?:also |fully |strongly )?(?:agrees?|supports?)\b",

@@ -331,7 +331,11 @@ def _drop_restatements(links: Links) -> None:
         mine = set(stems(p.text))
         rare = sorted(mine, key=lambda w: (len(by_stem.get(w, ())), w))[:3]
         candidates = {c for w in rare for c in by_stem.get(w, ())}
-        if any(_is_copy(p, words[c]) for c in candidates):
+        # a quote of a whole list ("8.21 … (a) … (b) …") repeats several asks at once
+        quoted = [words[c] for c in candidates if _contained(words[c], mine) >= LINK_CONTAINMENT]
+        if any(_is_copy(p, words[c]) for c in candidates) or (
+            len(quoted) > 1 and _is_copy(p, set().union(*quoted))
+        ):
             links.dropped.add(pid)
     for cid, c in list(links.concerns.items()):
         kept = tuple(p for p in c.paired_passages if p not in links.dropped)

@@ -54,7 +54,9 @@ def cut_reply(
     for block in body:
         if block.kind == "label" and block.keys:
             keys, current, section = block.keys, None, ""
-            if block.body:
+            if _is_title(block.body):
+                section = block.body  # "Recommendation 9: Regular use of red teams"
+            elif block.body:
                 _add_passage(cut, block, "", keys, section)  # "Rec. 18 We consider that…"
                 cut.passages[-1] = replace(cut.passages[-1], labelled=True)
             continue
@@ -83,6 +85,11 @@ def cut_reply(
         pairs = _expand_ids(cut.paired.get(c.concern_id, []), passages)
         quoted.append(replace(c, paired_passages=pairs, link="quote" if pairs else "none"))
     return _renumber(doc, passages, quoted)
+
+
+def _is_title(text: str) -> bool:
+    """A label's title ('Regular use of red teams'): short, no sentence of its own."""
+    return bool(text) and len(text.split()) <= 12 and text.rstrip()[-1:] not in ".;:?!"
 
 
 def is_quoted_item(block: Block) -> bool:
