@@ -20,12 +20,15 @@ from dataclasses import dataclass, field, replace
 
 from ..lexical import stems
 from ..position import Position, stance_of
+from .asks import is_directive
 from .markers import key_lists
 from .records import Concern, ReplyPassage
 
 LINK_CONTAINMENT = 0.7
 RESTATEMENT_CONTAINMENT = 0.8
 SAME_KEY_CONTAINMENT = 0.5
+QUOTE_CONTAINMENT = 0.9
+QUOTE_MIN_STEMS = 6
 CROSS_REFERENCE = re.compile(
     r"^(?:rec\w*\.?\s+[\d.–-]+\s+)?(?:please\s+)?(?:see|refer to)\b.{0,40}?\b"
     r"(?:recommendations?|paragraphs?|recs?\.)\s",
@@ -282,6 +285,17 @@ def _restates(links: Links, pid: str, cids: list[str]) -> bool:
     return False
 
 
+def _quotes_ask(passage: ReplyPassage, ask: set[str]) -> bool:
+    """A reply passage that carries an ask word for word inside a directive sentence ("The
+    Government should provide a detailed plan…") quotes the request, however much of the
+    request's surrounding paragraph it quotes too; a government does not direct itself."""
+    if len(ask) < QUOTE_MIN_STEMS or _contained(ask, set(stems(passage.text))) < QUOTE_CONTAINMENT:
+        return False
+    if any(stance_of(s) for s in passage.sentences):
+        return False
+    return any(is_directive(s) for s in passage.sentences)
+
+
 def _is_copy(passage: ReplyPassage, ask: set[str]) -> bool:
     """A passage made of the ask's own words, stating no position of its own: "The
     government supports the recommendation that every provider should…" repeats the ask
@@ -329,12 +343,14 @@ def _drop_restatements(links: Links) -> None:
         if pid in links.dropped:
             continue
         mine = set(stems(p.text))
-        rare = sorted(mine, key=lambda w: (len(by_stem.get(w, ())), w))[:3]
+        rare = sorted(mine, key=lambda w: (len(by_stem.get(w, ())), w))[:8]
         candidates = {c for w in rare for c in by_stem.get(w, ())}
         # a quote of a whole list ("8.21 … (a) … (b) …") repeats several asks at once
         quoted = [words[c] for c in candidates if _contained(words[c], mine) >= LINK_CONTAINMENT]
-        if any(_is_copy(p, words[c]) for c in candidates) or (
-            len(quoted) > 1 and _is_copy(p, set().union(*quoted))
+        if (
+            any(_is_copy(p, words[c]) for c in candidates)
+            or (len(quoted) > 1 and _is_copy(p, set().union(*quoted)))
+            or any(_quotes_ask(p, words[c]) for c in candidates)
         ):
             links.dropped.add(pid)
     for cid, c in list(links.concerns.items()):
