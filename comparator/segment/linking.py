@@ -67,6 +67,7 @@ def link_replies(
     _link_keys(links, mapping)
     _link_position_lists(links, mapping)
     _link_cross_references(links, mapping)
+    _link_follow_up_requests(links)
     _drop_restatements(links)
     kept = [c for c in links.concerns.values() if c.concern_id not in links.dropped]
     left = [p for p in links.passages.values() if p.passage_id not in links.dropped]
@@ -398,6 +399,19 @@ def _link_cross_references(links: Links, mapping: KeyMapping) -> None:
                 for other in _concerns_of(mapping.request_key(k), request):
                     if other != cid:
                         links.pair(cid, answers[other], "key")
+
+
+def _link_follow_up_requests(links: Links) -> None:
+    """An ask for information on other asks ("…information on the implementation of the
+    recommendations made in paragraphs 20, 24 and 32") is answered by their answers."""
+    request = _request_keys(links)
+    for cid, c in list(links.concerns.items()):
+        if c.quoted or c.paired_passages:
+            continue
+        named = [o for k in key_lists(c.text) for o in _concerns_of(k, request) if o != cid]
+        answers = [p for o in dict.fromkeys(named) for p in links.concerns[o].paired_passages]
+        if answers:
+            links.pair(cid, answers, "key")
 
 
 def _is_cross_reference(text: str) -> bool:
