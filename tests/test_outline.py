@@ -188,3 +188,24 @@ def test_reported_speech_is_not_an_ask() -> None:
         "The Government should publish its shelter data every year.\n"
     )
     assert [c.text for c in found] == ["The Government should publish its shelter data every year."]
+
+
+def test_titled_recommendations_give_one_concern_per_limb_and_page_heads_are_furniture() -> None:
+    text = (
+        "The Recommendations\n\n"
+        "1. Compensation\n\nA compensation scheme should be set up now.\n\n"
+        "Recommendations 285\n\n"
+        "2. Remembering what happened (a) A permanent memorial be established in the capital.\n\n"
+        "(b) A memorial be established at the school.\n\n"
+        "Recommendations 286\n\n"
+        "3. Learning from the Inquiry\n\n(a) Training should include the lessons of the Inquiry.\n\n"
+        "Recommendations 287\n"
+    )
+    found = concerns(text)
+    assert [(c.label, c.text) for c in found] == [
+        ("1", "A compensation scheme should be set up now."),
+        ("2 (a)", "A permanent memorial be established in the capital."),
+        ("2 (b)", "A memorial be established at the school."),
+        ("3 (a)", "Training should include the lessons of the Inquiry."),
+    ]
+    assert found[1].context == "Remembering what happened"

@@ -82,6 +82,10 @@ def _parse(text: str) -> Marker | None:
             continue
         if kind == "label":
             value = _squash(m.group("keys"))
+            if m.group("word").lower().startswith(
+                ("recommendations", "paragraphs", "recs", "paras")
+            ) and not re.search(r"[-–—,]|\band\b|\bto\b", value):
+                continue  # "Recommendations 285" is a running head, not "Recs. 6–13"
         elif kind == "bullet":
             value = ""
         else:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .markers import Marker, label_keys, normal_key, parse_marker, roman_value
-from .normalize import TERMINAL, blocks, is_heading_line
+from .normalize import TERMINAL, Paragraph, blocks, is_heading_line
 
 
 @dataclass(frozen=True)
@@ -56,13 +56,51 @@ def build_outline(raw: str) -> Outline:
     notes = tuple(
         Block(b.text, b.start, b.end, b.emphasized, True) for b in paragraphs if b.footnote
     )
+    heads = _page_heads(paragraphs)
     body = [
         Block(b.text, b.start, b.end, b.emphasized)
         for b in paragraphs
-        if not b.footnote and not _is_contents(b.text)
+        if not b.footnote and not _is_contents(b.text) and b.text not in heads
     ]
-    body = _split_inline_numbers(body, raw)
+    body = _split_titles(_split_inline_numbers(body, raw), raw)
     return Outline(_structure(body), notes)
+
+
+# A running head or foot that PDF layout did not give away: a short line with the page
+# number ("Recommendations 285", "286 Recommendations") recurring with other numbers.
+PAGE_HEAD = re.compile(r"^(?:\d{1,4}\s+\D{2,60}|\D{2,60}\s+\d{1,4})$")
+PAGE_HEAD_REPEATS = 3
+
+
+def _page_heads(paragraphs: list[Paragraph]) -> set[str]:
+    counts: dict[str, set[str]] = {}
+    for p in paragraphs:
+        marker = parse_marker(p.text)
+        if marker is not None and marker.kind == "label":
+            continue  # "Recommendation 4" recurs with other numbers too: it is a key
+        if len(p.text.split()) <= 8 and PAGE_HEAD.match(p.text):
+            counts.setdefault(re.sub(r"\d+", "#", p.text), set()).add(p.text)
+    return {t for texts in counts.values() if len(texts) >= PAGE_HEAD_REPEATS for t in texts}
+
+
+# "2. Recognising what happened to people (a) A permanent memorial be…", "(a) Duty of
+# candour (i) A statutory duty…": a numbered title run into its first limb.
+TITLE_THEN_LIMB = re.compile(r"^(?P<title>\S+\s+[^.;:?!]{3,120}?)\s+(?=\((?:a|i)\)\s+[A-Z“\"])")
+
+
+def _split_titles(items: list[Block], raw: str) -> list[Block]:
+    out: list[Block] = []
+    for b in items:
+        while parse_marker(b.text) is not None:
+            m = TITLE_THEN_LIMB.match(b.text)
+            if m is None or len(m.group("title").split()) > MAX_HEADING_WORDS + 1:
+                break
+            tail = b.text[m.end() :]
+            at = _locate(raw, tail, b.start, b.end)
+            out.append(replace(b, text=m.group("title"), end=max(b.start, at - 1)))
+            b = replace(b, text=tail, start=at)
+        out.append(b)
+    return out
 
 
 def _is_contents(text: str) -> bool:

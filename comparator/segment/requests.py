@@ -184,6 +184,8 @@ def _walk(cut: _Cut, items: list[Block]) -> None:
         )
         if marked and is_interrogative(text):
             cut.add(block, "question", section, ctx.addressee if ctx else "")
+        elif chapter is not None and _titled_item(cut, items, i, section, skip):
+            ctx = replace(chapter)
         elif (
             block.kind == "number"
             and not in_list
@@ -227,8 +229,13 @@ def _walk(cut: _Cut, items: list[Block]) -> None:
             m for m, n in enumerate(i for i, k in enumerate(keep) if k) if n in in_chapter
         }
         cut.concerns[:] = [c for c, k in zip(cut.concerns, keep, strict=True) if k]
+    chapter_starts = {cut.concerns[n].start for n in in_chapter if n < len(cut.concerns)}
     _add_labelled(cut, labelled)
-    _drop_repeats(cut, in_chapter)
+    # a title ('Learning from the Inquiry') that asks nothing itself is never a concern
+    cut.concerns[:] = [
+        c for c in cut.concerns if not _is_title(c.text) or RECOMMEND_CUE.search(c.text)
+    ]
+    _drop_repeats(cut, chapter_starts)
 
 
 def _signature(block: Block) -> str:
@@ -284,6 +291,53 @@ def _directive_paragraph(
             at = where[0] + 1
             cut.add(limb, "recommendation", section, "", text=sentence, context=lead, span=where)
     return True
+
+
+def _titled_item(cut: _Cut, items: list[Block], i: int, section: str, skip: set[int]) -> bool:
+    """In a recommendations chapter, a numbered title ('2. Recognising and remembering what
+    happened to people') heads one recommendation: each of its lettered limbs or roman
+    leaves is an ask, with the titles above it as context; a title without limbs asks what
+    the paragraphs under it say."""
+    block = items[i]
+    if block.kind != "number" or not _is_title(block.body):
+        return False
+    family: list[int] = []
+    for j in range(i + 1, len(items)):
+        if items[j].heading or items[j].kind == "number" or items[j].kind == "label":
+            break
+        family.append(j)
+    if not family:
+        return False
+    skip.update(family)
+    keyed = [j for j in family if items[j].key]
+    if not keyed:
+        body = " ".join(items[j].text for j in family)
+        span = (items[family[0]].start, items[family[-1]].end)
+        cut.add(block, "recommendation", section, "", text=body, context=block.body, span=span)
+        return True
+    parents = {items[j].parent for j in keyed}
+    for n, j in enumerate(keyed):
+        if j in parents:
+            continue  # a limb with leaves of its own ('(a) Duty of candour (i) …')
+        trailing = [k for k in family if k > j and (n + 1 == len(keyed) or k < keyed[n + 1])]
+        text = " ".join([items[j].body, *(items[k].text for k in trailing if not items[k].key)])
+        limb_title = [items[p].body for p in (items[j].parent,) if p in parents and p != i]
+        titles = [block.body, *limb_title]
+        span = (items[j].start, items[trailing[-1]].end if trailing else items[j].end)
+        cut.add(
+            items[j],
+            "recommendation",
+            section,
+            "",
+            text=text,
+            context=" — ".join(titles),
+            span=span,
+        )
+    return True
+
+
+def _is_title(text: str) -> bool:
+    return bool(text) and len(text.split()) <= 12 and text.rstrip()[-1:] not in TERMINAL + ","
 
 
 def _names_means(lead: str) -> bool:
@@ -382,9 +436,11 @@ def _add_labelled(cut: _Cut, labelled: dict[str, tuple[list[Block], str]]) -> No
 def _drop_repeats(cut: _Cut, in_chapter: set[int]) -> None:
     """A report restates its recommendations (a summary chapter, an appendix, inline in the
     narrative): each counts once, as its first statement, or as the chapter's statement
-    where there is a recommendations chapter."""
+    where there is a recommendations chapter (`in_chapter`: the starts of its concerns)."""
     words = [set(stems(c.text)) for c in cut.concerns]
-    order = sorted(range(len(cut.concerns)), key=lambda n: (n not in in_chapter, n))
+    order = sorted(
+        range(len(cut.concerns)), key=lambda n: (cut.concerns[n].start not in in_chapter, n)
+    )
     kept: list[int] = []
     for n in order:
         if len(words[n]) >= 4 and any(_same_ask(words[n], words[k]) for k in kept):
