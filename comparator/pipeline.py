@@ -134,7 +134,8 @@ def _answered_in(
     for c in concerns:
         for pid in c.paired_passages:
             docs.setdefault(pid, set()).add(c.doc)
-            ids.setdefault(pid, set()).add(c.concern_id)
+            if pid not in c.lent_passages:  # lent to an ask that refers to it: still theirs
+                ids.setdefault(pid, set()).add(c.concern_id)
     return docs, ids
 
 
@@ -225,7 +226,9 @@ def _score(
     )
     cited = passages[primary.passage_id][1]
     # an explicit stance in an answer written for this ask alone is about it
-    own = primary.paired and all(len(answered_by[e.passage_id]) == 1 for e in answer)
+    own = primary.paired and all(
+        answered_by.get(e.passage_id, set()) <= {concern.concern_id} for e in answer
+    )
     # a stance in a passage not written for this ask must name as much of it as an answer
     scope = config.stance_scope if primary.paired else config.unpaired_answer_coverage
     # the position is read from the whole answer, in the reply's order

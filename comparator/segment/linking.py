@@ -46,11 +46,16 @@ class Links:
     dropped: set[str] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
 
-    def pair(self, cid: str, pids: Iterable[str], how: str) -> None:
+    def pair(self, cid: str, pids: Iterable[str], how: str, lent: bool = False) -> None:
         c = self.concerns[cid]
         new = tuple(p for p in pids if p not in c.paired_passages and p not in self.dropped)
         link = c.link if c.link in ("key", "quote") else how
-        self.concerns[cid] = replace(c, paired_passages=c.paired_passages + new, link=link)  # type: ignore[arg-type]
+        self.concerns[cid] = replace(
+            c,
+            paired_passages=c.paired_passages + new,
+            link=link,  # type: ignore[arg-type]
+            lent_passages=c.lent_passages + (new if lent else ()),
+        )
         for pid in new:
             p = self.passages[pid]
             if not p.answers:
@@ -398,7 +403,7 @@ def _link_cross_references(links: Links, mapping: KeyMapping) -> None:
             for k in key_lists(text):
                 for other in _concerns_of(mapping.request_key(k), request):
                     if other != cid:
-                        links.pair(cid, answers[other], "key")
+                        links.pair(cid, answers[other], "key", lent=True)
 
 
 def _link_follow_up_requests(links: Links) -> None:
@@ -411,7 +416,7 @@ def _link_follow_up_requests(links: Links) -> None:
         named = [o for k in key_lists(c.text) for o in _concerns_of(k, request) if o != cid]
         answers = [p for o in dict.fromkeys(named) for p in links.concerns[o].paired_passages]
         if answers:
-            links.pair(cid, answers, "key")
+            links.pair(cid, answers, "key", lent=True)
 
 
 def _is_cross_reference(text: str) -> bool:

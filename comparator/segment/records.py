@@ -54,6 +54,9 @@ class Concern:
     source: str = ""
     link: LinkKind = "none"
     link_note: str = ""
+    # answers of other asks this one refers to ("See recommendation 24", "information on
+    # paragraphs 20 and 32"): paired with it, but written for them
+    lent_passages: tuple[str, ...] = ()
     # a position stated in a list ("accepts the recommendations 1-5"): (position, sentence)
     listed_position: tuple[str, str] = ("", "")
 
