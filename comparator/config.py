@@ -8,8 +8,8 @@ each default sits inside the plateau where all 219 rows are right (lenient), awa
 edges, so that a small shift in a similarity does not flip a verdict. Pooled plateaus
 measured on 2026-12-01: ignore_coverage 0.06-0.60+, ignore_similarity 0.62-1.0+,
 answer_coverage 0-0.21, unpaired_answer_coverage 0.46-0.90+ (Denmark sets the lower edge:
-below it, a follow-up reply's answer to one recommendation counts for another; 0.50 is kept,
-as the test fixture's verdicts change above 0.55),
+below it, a follow-up reply's answer to one recommendation counts for another; 0.50 is kept:
+at 0.60 verdicts of the mini test fixture change),
 answer_specificity 0-0.41 (Denmark), deflection_share 0.17-0.29 (seeds). Slovenia is flat
 on every threshold: each of its rows is decided by its listed position. The manifest of
 every run records the values used.
