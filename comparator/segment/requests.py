@@ -39,6 +39,10 @@ ADDRESSEE = re.compile(
     r"\s+to\b",
     re.IGNORECASE,
 )
+# "…three aspects which demand action:" — the things demand it, nobody asks: not a lead-in
+ASPECTS_DEMAND = re.compile(
+    r"\b(?:which|that)\s+(?:urgently\s+)?(?:demand|require|call for|request)s?\b", re.I
+)
 SALUTATION = re.compile(r"^(?:dear|sincerely|yours|best regards|kind regards|cc:)\b", re.I)
 # "(Croatia);", "(Iran (Islamic Republic of));", "(Senegal, Sierra Leone, Peru)." — who made
 # a UPR recommendation, printed after it.
@@ -385,7 +389,7 @@ def _is_numbered_heading(block: Block, following: Block | None) -> bool:
 def _lead_in(text: str, section: str) -> _ListContext | None:
     """A sentence that announces a list of asks: 'X urges Y to:', '…the following principles.'"""
     announces = text.endswith(":") or re.search(r"\bthe following\b[^.:]{0,60}[.:]?$", text, re.I)
-    if not REQUEST_CUE.search(text) or not announces:
+    if not REQUEST_CUE.search(text) or not announces or ASPECTS_DEMAND.search(text):
         return None
     low = (text + " " + section).lower()
     kind: ConcernKind = (
