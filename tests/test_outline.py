@@ -209,3 +209,15 @@ def test_titled_recommendations_give_one_concern_per_limb_and_page_heads_are_fur
         ("3 (a)", "Training should include the lessons of the Inquiry."),
     ]
     assert found[1].context == "Remembering what happened"
+
+
+def test_judgements_and_things_that_demand_action_are_not_asks() -> None:
+    found = concerns(
+        "10. The reliance of the country on satellites should not be understated. "
+        "The Government should publish a resilience plan for satellite services.\n\n"
+        "In the health service there are three aspects which demand action:\n\n"
+        "• First, changing the culture of the service.\n\n• Second, better data.\n"
+    )
+    assert [c.text for c in found] == [
+        "The Government should publish a resilience plan for satellite services."
+    ]

@@ -89,11 +89,22 @@ REPORTED_SPEECH = re.compile(
 )
 
 
+# "…should not be understated": how a thing is to be judged, not something to do
+EVALUATIVE = re.compile(
+    r"\b(?:should|must|cannot|can ?not)\s+(?:not\s+)?be\s+(?:under|over)(?:stated|estimated|"
+    r"emphasi[sz]ed)\b|\b(?:should|must)\s+not\s+be\s+(?:overlooked|exaggerated)\b",
+    re.IGNORECASE,
+)
+MIN_ASK_WORDS = 5
+
+
 def is_directive(sentence: str, after_directive: bool = False) -> bool:
     """Does the sentence direct its addressee ('The State party should…', 'The Committee
     urges…', 'It should also…' after such a sentence)? Reported speech ('X argued that
     the Government should…') does not."""
     s = sentence.strip()
+    if len(s.split()) < MIN_ASK_WORDS or EVALUATIVE.search(s):
+        return False
     head = re.split(r"\b(?:should|shall|must|ought to|needs? to)\b", s, maxsplit=1)[0]
     if REPORTED_SPEECH.search(head):
         return False

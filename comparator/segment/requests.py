@@ -315,9 +315,13 @@ def _titled_item(cut: _Cut, items: list[Block], i: int, section: str, skip: set[
     skip.update(family)
     keyed = [j for j in family if items[j].key]
     if not keyed:
-        body = " ".join(items[j].text for j in family)
-        span = (items[family[0]].start, items[family[-1]].end)
-        cut.add(block, "recommendation", section, "", text=body, context=block.body, span=span)
+        # its ask is the first paragraph under it (past any subtitle), if that paragraph asks
+        first = next((j for j in family if not _is_title(items[j].text)), None)
+        if first is None or not RECOMMEND_CUE.search(items[first].text):
+            return False
+        span = (items[first].start, items[first].end)
+        text = items[first].text
+        cut.add(block, "recommendation", section, "", text=text, context=block.body, span=span)
         return True
     parents = {items[j].parent for j in keyed}
     for n, j in enumerate(keyed):
@@ -486,6 +490,9 @@ def _continues_list(ctx: _ListContext, block: Block, marked: bool) -> bool:
         return True  # a chapter that lists its recommendations: every numbered item is one
     if ctx.within_heading and not marked and (text[-1:] not in ".;:" or len(text.split()) < 8):
         return False  # a sub-heading inside the chapter, not an unbulleted recommendation
+    if ctx.within_heading and block.kind == "bullet" and not ctx.itemised:
+        # a bullet of a recommendations chapter asks, or it is the narrative's list
+        return bool(RECOMMEND_CUE.search(text)) or imperative_start(block.body)
     return marked or (ctx.unmarked_ok and imperative_start(text) and len(text.split()) >= 4)
 
 
