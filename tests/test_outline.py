@@ -221,3 +221,13 @@ def test_judgements_and_things_that_demand_action_are_not_asks() -> None:
     assert [c.text for c in found] == [
         "The Government should publish a resilience plan for satellite services."
     ]
+
+
+def test_a_list_of_reasons_after_a_recommendation_is_not_a_list_of_asks() -> None:
+    found = concerns(
+        "I also recommend that the committee should review progress every year. "
+        "The rationale for a committee is:\n\n"
+        "• The reputation for independence which committees have.\n\n"
+        "• A 2017 report suggested that committees could examine progress.\n"
+    )
+    assert not any("reputation" in c.text or "2017 report" in c.text for c in found)

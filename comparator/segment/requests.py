@@ -317,7 +317,7 @@ def _titled_item(cut: _Cut, items: list[Block], i: int, section: str, skip: set[
     if not keyed:
         # its ask is the first paragraph under it (past any subtitle), if that paragraph asks
         first = next((j for j in family if not _is_title(items[j].text)), None)
-        if first is None or not RECOMMEND_CUE.search(items[first].text):
+        if first is None or not _asks(items[first].text):
             return False
         span = (items[first].start, items[first].end)
         text = items[first].text
@@ -342,6 +342,15 @@ def _titled_item(cut: _Cut, items: list[Block], i: int, section: str, skip: set[
             span=span,
         )
     return True
+
+
+def _asks(paragraph: str) -> bool:
+    """A paragraph that recommends ('My principal recommendation remains that…') or directs."""
+    if re.search(
+        r"\b(?:I|we)\s+(?:\w+\s+)?recommend|\brecommendation\s+(?:is|remains)\b", paragraph, re.I
+    ):
+        return True
+    return any(is_directive(s) for s in split_sentences(paragraph))
 
 
 def _is_title(text: str) -> bool:
@@ -393,7 +402,10 @@ def _is_numbered_heading(block: Block, following: Block | None) -> bool:
 def _lead_in(text: str, section: str) -> _ListContext | None:
     """A sentence that announces a list of asks: 'X urges Y to:', '…the following principles.'"""
     announces = text.endswith(":") or re.search(r"\bthe following\b[^.:]{0,60}[.:]?$", text, re.I)
-    if not REQUEST_CUE.search(text) or not announces or ASPECTS_DEMAND.search(text):
+    # the sentence that announces the list must be the one that asks ("I also recommend…
+    # The rationale … is:" announces reasons)
+    last = (split_sentences(text) or ("",))[-1]
+    if not REQUEST_CUE.search(last) or not announces or ASPECTS_DEMAND.search(last):
         return None
     low = (text + " " + section).lower()
     kind: ConcernKind = (
