@@ -43,11 +43,11 @@ def run_id(corpus: Corpus, config: Config, model: ModelIdentity) -> str:
     return f"run-{digest.hexdigest()[:12]}"
 
 
-def code_fingerprint() -> str:
+def code_fingerprint(root: Path = Path(__file__).parent) -> str:
     """sha256 of the package's own source: changed code never reuses an old run folder."""
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(root.rglob("*.py")):  # subpackages too: segment/ decides the cut
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

@@ -195,3 +195,17 @@ def test_a_manifest_title_counts_as_role_evidence(tmp_path: Path) -> None:
 )
 def test_the_document_date_comes_from_its_own_date_line(text: str, date: str | None) -> None:
     assert infer_date(text) == date
+
+
+def test_a_change_to_the_segmentation_code_changes_the_run_id(tmp_path: Path) -> None:
+    import shutil
+
+    import comparator
+    from comparator.manifest import code_fingerprint
+
+    package = tmp_path / "comparator"
+    shutil.copytree(Path(comparator.__file__).parent, package)
+    before = code_fingerprint(package)
+    rules = package / "segment" / "requests.py"
+    rules.write_text(rules.read_text() + "\n# a changed rule\n")
+    assert code_fingerprint(package) != before
