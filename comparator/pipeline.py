@@ -303,7 +303,7 @@ def _stance(
         return refusal_coverage(lead, [sentence], any_sentence=True) >= scope
 
     position, sentence = stated_position(
-        sentences, about_the_ask, concern.listed_position[0], own_answer
+        sentences, about_the_ask, concern.listed_position[0], own_answer, concern.text
     )
     if concern.listed_position[0]:
         return Stance(position, True, concern.listed_position[1])

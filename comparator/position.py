@@ -96,6 +96,17 @@ STANCES: tuple[tuple[Position, re.Pattern[str]], ...] = (
 WEAK_REFUSAL = re.compile(
     r"\b(?:will|shall) not (?!be\b|only\b|have\b|need\b|affect\b)[a-z]+", re.I
 )
+# An ask to undo a measure, and a reply that the measure's effect is already what was asked.
+REVERSAL_ASK = re.compile(
+    r"^(?:(?:the|this)\s+[\w ]{0,40}?(?:should|must)\s+)?(?:repeal|abolish|withdraw|revoke|"
+    r"rescind|reverse|discontinue|end)\b",
+    re.I,
+)
+STATUS_QUO = re.compile(
+    r"\b(?:will|would|shall|do|does|can)\s+still\b|\bstill\s+(?:have|has|enjoy|be)\b|"
+    r"\bremains?\s+in\s+(?:force|place)\b",
+    re.I,
+)
 REFERS_TO_ASK = re.compile(r"\b(?:this|the|these|that|such)\s+recommendations?\b", re.I)
 
 
@@ -117,6 +128,7 @@ def stated_position(
     names_the_ask: Callable[[str], bool],
     listed: str = "",
     own_answer: bool = False,
+    ask: str = "",
 ) -> tuple[Position, str]:
     """The position toward one ask, and the sentence that states it.
 
@@ -124,7 +136,10 @@ def stated_position(
     wins. Otherwise the first stance sentence of the answer that is about this ask: it names
     the ask's main concepts (`names_the_ask`), says 'this recommendation', or stands in an
     answer written for this ask alone (`own_answer`). A stance about something else in a
-    long answer is not one, and 'will not X' counts only when it names the ask.
+    long answer is not one, and 'will not X' counts only when it names the ask. An ask to
+    undo something ('Repeal the amendment…') answered, in its own answer and with no stance,
+    by the claim that what it seeks holds anyway ('detained migrants will still have access
+    to judicial review') is rejected: the State keeps the measure.
     """
     if listed:
         return Position(listed), ""
@@ -137,6 +152,12 @@ def stated_position(
             found.append((position, sentence))
         elif WEAK_REFUSAL.search(sentence) and names_the_ask(sentence):
             found.append((Position.REJECTED, sentence))
+    if not found and own_answer and REVERSAL_ASK.match(ask.strip()):
+        found = [
+            (Position.REJECTED, s)
+            for s in answer_sentences
+            if STATUS_QUO.search(s) and names_the_ask(s)
+        ][:1]
     if not found:
         return Position.NONE, ""
     kinds = {p for p, _ in found}

@@ -231,3 +231,10 @@ def test_a_list_of_reasons_after_a_recommendation_is_not_a_list_of_asks() -> Non
         "• A 2017 report suggested that committees could examine progress.\n"
     )
     assert not any("reputation" in c.text or "2017 report" in c.text for c in found)
+
+
+def test_the_mandative_subjunctive_of_formal_recommendations_directs() -> None:
+    from comparator.segment.asks import is_directive
+
+    assert is_directive("That a framework be established for recording transfusion outcomes.")
+    assert not is_directive("That was the position of the department in 2019.")

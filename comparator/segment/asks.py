@@ -98,6 +98,10 @@ EVALUATIVE = re.compile(
 MIN_ASK_WORDS = 5
 
 
+# The mandative subjunctive of formal recommendations: "That a framework be established…"
+SUBJUNCTIVE = re.compile(r"^That\s+[^,;]{3,120}?\s+be\s+\w+(?:ed|en)\b")
+
+
 def is_directive(sentence: str, after_directive: bool = False) -> bool:
     """Does the sentence direct its addressee ('The State party should…', 'The Committee
     urges…', 'It should also…' after such a sentence)? Reported speech ('X argued that
@@ -108,7 +112,7 @@ def is_directive(sentence: str, after_directive: bool = False) -> bool:
     head = re.split(r"\b(?:should|shall|must|ought to|needs? to)\b", s, maxsplit=1)[0]
     if REPORTED_SPEECH.search(head):
         return False
-    if MODAL_DIRECTIVE.match(s) or VERB_DIRECTIVE.match(s):
+    if MODAL_DIRECTIVE.match(s) or VERB_DIRECTIVE.match(s) or SUBJUNCTIVE.match(s):
         return True
     return after_directive and bool(PRONOUN_DIRECTIVE.match(s))
 

@@ -345,12 +345,18 @@ def _drop_restatements(links: Links) -> None:
     for cid, ws in words.items():
         for w in ws:
             by_stem.setdefault(w, []).append(cid)
+    # each ask indexed by its two rarest stems: a passage quoting it holds one of them
+    by_rarest: dict[str, list[str]] = {}
+    for cid, ws in words.items():
+        for w in sorted(ws, key=lambda w: (len(by_stem[w]), w))[:2]:
+            by_rarest.setdefault(w, []).append(cid)
     for pid, p in list(links.passages.items()):
         if pid in links.dropped:
             continue
         mine = set(stems(p.text))
         rare = sorted(mine, key=lambda w: (len(by_stem.get(w, ())), w))[:8]
         candidates = {c for w in rare for c in by_stem.get(w, ())}
+        candidates |= {c for w in mine for c in by_rarest.get(w, ())}
         # a quote of a whole list ("8.21 … (a) … (b) …") repeats several asks at once
         quoted = [words[c] for c in candidates if _contained(words[c], mine) >= LINK_CONTAINMENT]
         if (
