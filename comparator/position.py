@@ -21,7 +21,8 @@ class Position(StrEnum):
     NONE = "none"
 
 
-def _rx(*patterns: str) -> re.Pattern[str]:
+def any_of(*patterns: str) -> re.Pattern[str]:
+    """One case-insensitive pattern matching any of `patterns`."""
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
@@ -29,7 +30,7 @@ def _rx(*patterns: str) -> re.Pattern[str]:
 STANCES: tuple[tuple[Position, re.Pattern[str]], ...] = (
     (
         Position.REJECTED,
-        _rx(
+        any_of(
             r"\b(?:does|do|did) not (?:accept|support|agree|endorse|intend|plan)\b",
             r"\b(?:cannot|can ?not|is unable to) (?:accept|support|agree)\b",
             # "rejects the recommendation" — not "rejected asylum seekers"
@@ -52,7 +53,7 @@ STANCES: tuple[tuple[Position, re.Pattern[str]], ...] = (
     ),
     (
         Position.PARTIAL,
-        _rx(
+        any_of(
             r"\b(?:partially|partly) (?:accepts?|accepted|agrees?|supports?)\b",
             r"\baccepts? (?:this recommendation |the recommendation |it )?"
             r"(?:in part|in principle)\b",
@@ -63,7 +64,7 @@ STANCES: tuple[tuple[Position, re.Pattern[str]], ...] = (
     ),
     (
         Position.NOTED,
-        _rx(
+        any_of(
             r"\b(?:takes?|took|has taken) (?:due )?note\b",
             r"\bnotes? (?:the )?(?:following )?recommendations?\b",
             r"\b(?:is|are) noted\b",
@@ -73,7 +74,7 @@ STANCES: tuple[tuple[Position, re.Pattern[str]], ...] = (
     ),
     (
         Position.ACCEPTED,
-        _rx(
+        any_of(
             # "accepts the recommendations 1–5", "Recommendation accepted" — not "accepts
             # that we must learn" nor a quoted "…should be accepted or rejected"
             r"\baccepts? (?:this|the|these|that|all|both|in full|fully|it|them)\b(?! we\b)",

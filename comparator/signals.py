@@ -16,6 +16,7 @@ from enum import StrEnum
 import numpy as np
 
 from .lexical import Concept, StemText, concept_present
+from .position import any_of as _rx
 
 
 class Cue(StrEnum):
@@ -26,10 +27,6 @@ class Cue(StrEnum):
     BOILERPLATE = "boilerplate"
     REFUSAL = "refusal"
     POSITION = "position"
-
-
-def _rx(*patterns: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 CUE_PATTERNS: dict[Cue, re.Pattern[str]] = {

@@ -229,7 +229,9 @@ def _link_keys(links: Links, mapping: KeyMapping) -> None:
         )
         for keys in sections
     }
-    restated = {keys: _restated(links, pids) for keys, pids in sections.items()}
+    asks = [c for c in links.concerns.values() if not c.quoted]
+    words = {c.concern_id: set(stems(c.text)) for c in asks}
+    restated = {keys: _restated(links, pids, asks, words) for keys, pids in sections.items()}
     agree = sum(bool(r) and bool(set(r) & set(named[k])) for k, r in restated.items())
     clash = sum(bool(r) and not set(r) & set(named[k]) for k, r in restated.items())
     own_numbering = clash > agree
@@ -243,15 +245,15 @@ def _link_keys(links: Links, mapping: KeyMapping) -> None:
         cids = restated[keys] if own_numbering else named[keys]
         if not cids:
             continue
-        pids = [p for p in pids if not _restates(links, p, cids)]
+        pids = [p for p in pids if not _restates(links, p, cids, words)]
         for cid in cids:
             links.pair(cid, _within(links, pids, cid, cids), "quote" if own_numbering else "key")
 
 
-def _restated(links: Links, pids: list[str]) -> list[str]:
+def _restated(
+    links: Links, pids: list[str], requests: list[Concern], words: dict[str, set[str]]
+) -> list[str]:
     """The request concerns (one paragraph's) that a keyed section's opening restates."""
-    requests = [c for c in links.concerns.values() if not c.quoted]
-    words = {c.concern_id: set(stems(c.text)) for c in requests}
     for pid in pids[:2]:
         probe = set(stems(links.passages[pid].text))
         best = _best_request([links.passages[pid].text], "", requests, words) or _quoting(
@@ -282,10 +284,10 @@ def _overlap(passage: set[str], ask: set[str]) -> float:
     return max(_contained(passage, ask), _contained(ask, passage))
 
 
-def _restates(links: Links, pid: str, cids: list[str]) -> bool:
+def _restates(links: Links, pid: str, cids: list[str], words: dict[str, set[str]]) -> bool:
     """The reply quoting the ask back ('Recommendation 4: The Government should…')."""
     passage = links.passages[pid]
-    if any(_is_copy(passage, set(stems(links.concerns[c].text))) for c in cids):
+    if any(_is_copy(passage, words[c]) for c in cids):
         links.dropped.add(pid)
         return True
     return False

@@ -96,7 +96,7 @@ def _split_titles(items: list[Block], raw: str) -> list[Block]:
             if m is None or len(m.group("title").split()) > MAX_HEADING_WORDS + 1:
                 break
             tail = b.text[m.end() :]
-            at = _locate(raw, tail, b.start, b.end)
+            at = locate(raw, tail, b.start, b.end)
             out.append(replace(b, text=m.group("title"), end=max(b.start, at - 1)))
             b = replace(b, text=tail, start=at)
         out.append(b)
@@ -146,7 +146,7 @@ def _cut_at_sequence(b: Block, last: str, raw: str) -> list[Block]:
         if cut is None:
             break
         head, tail = text[:cut].strip(), text[cut:]
-        tail_start = _locate(raw, tail, start, b.end)
+        tail_start = locate(raw, tail, start, b.end)
         if head:
             pieces.append(replace(b, text=head, start=start, end=max(start, tail_start - 1)))
         text, start = tail, tail_start
@@ -173,7 +173,7 @@ def _next_cut(text: str, expected: str) -> int | None:
     return None
 
 
-def _locate(raw: str, piece: str, lo: int, hi: int) -> int:
+def locate(raw: str, piece: str, lo: int, hi: int) -> int:
     """Source offset where `piece` (whitespace-joined text) starts within raw[lo:hi]."""
     words = piece.split()[:4]
     pattern = r"\s+".join(re.escape(w) for w in words)
@@ -219,6 +219,15 @@ def _structure(items: list[Block]) -> tuple[Block, ...]:
         else:
             out.append(replace(b, marker=m, label=m.label))
     return tuple(out)
+
+
+def is_title(text: str) -> bool:
+    """A title ('Regular use of red teams', 'Compensation'): short, no sentence of its own."""
+    return (
+        bool(text)
+        and len(text.split()) <= MAX_HEADING_WORDS
+        and text.rstrip()[-1:] not in (TERMINAL + ",")
+    )
 
 
 def _is_roman(value: str, limb: tuple[int, str] | None) -> bool:

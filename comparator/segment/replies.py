@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from ..corpus import Document
 from .asks import is_interrogative, split_sentences
 from .markers import key_lists
-from .outline import Block, Outline
+from .outline import Block, Outline, is_title
 from .records import KIND_CODES, Concern, ConcernKind, ReplyPassage
 from .requests import SALUTATION, split_parts
 
@@ -54,7 +54,7 @@ def cut_reply(
     for block in body:
         if block.kind == "label" and block.keys:
             keys, current, section = block.keys, None, ""
-            if _is_title(block.body):
+            if is_title(block.body):
                 section = block.body  # "Recommendation 9: Regular use of red teams"
             elif block.body:
                 _add_passage(cut, block, "", keys, section)  # "Rec. 18 We consider that…"
@@ -85,11 +85,6 @@ def cut_reply(
         pairs = _expand_ids(cut.paired.get(c.concern_id, []), passages)
         quoted.append(replace(c, paired_passages=pairs, link="quote" if pairs else "none"))
     return _renumber(doc, passages, quoted)
-
-
-def _is_title(text: str) -> bool:
-    """A label's title ('Regular use of red teams'): short, no sentence of its own."""
-    return bool(text) and len(text.split()) <= 12 and text.rstrip()[-1:] not in ".;:?!"
 
 
 def is_quoted_item(block: Block) -> bool:

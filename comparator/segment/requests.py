@@ -18,7 +18,7 @@ from ..lexical import stems
 from .asks import imperative_start, is_directive, is_interrogative, split_means, split_sentences
 from .markers import LABEL, Marker
 from .normalize import TERMINAL
-from .outline import Block, Outline, _locate
+from .outline import Block, Outline, is_title, locate
 from .records import KIND_CODES, Concern, ConcernKind, ConcernPart
 
 RECOMMEND_CUE = re.compile(r"\b(?:recommends?|urges?|calls? (?:on|upon)|should|must|shall)\b", re.I)
@@ -237,7 +237,7 @@ def _walk(cut: _Cut, items: list[Block]) -> None:
     _add_labelled(cut, labelled)
     # a title ('Learning from the Inquiry') that asks nothing itself is never a concern
     cut.concerns[:] = [
-        c for c in cut.concerns if not _is_title(c.text) or RECOMMEND_CUE.search(c.text)
+        c for c in cut.concerns if not is_title(c.text) or RECOMMEND_CUE.search(c.text)
     ]
     _drop_repeats(cut, chapter_starts)
 
@@ -303,7 +303,7 @@ def _titled_item(cut: _Cut, items: list[Block], i: int, section: str, skip: set[
     leaves is an ask, with the titles above it as context; a title without limbs asks what
     the paragraphs under it say."""
     block = items[i]
-    if block.kind != "number" or not _is_title(block.body):
+    if block.kind != "number" or not is_title(block.body):
         return False
     family: list[int] = []
     for j in range(i + 1, len(items)):
@@ -316,7 +316,7 @@ def _titled_item(cut: _Cut, items: list[Block], i: int, section: str, skip: set[
     keyed = [j for j in family if items[j].key]
     if not keyed:
         # its ask is the first paragraph under it (past any subtitle), if that paragraph asks
-        first = next((j for j in family if not _is_title(items[j].text)), None)
+        first = next((j for j in family if not is_title(items[j].text)), None)
         if first is None or not _asks(items[first].text):
             return False
         span = (items[first].start, items[first].end)
@@ -353,10 +353,6 @@ def _asks(paragraph: str) -> bool:
     return any(is_directive(s) for s in split_sentences(paragraph))
 
 
-def _is_title(text: str) -> bool:
-    return bool(text) and len(text.split()) <= 12 and text.rstrip()[-1:] not in TERMINAL + ","
-
-
 def _names_means(lead: str) -> bool:
     return bool(re.search(r"\b(?:by|through|including)\s*:$", lead))
 
@@ -387,7 +383,7 @@ def _limb_asks(body: str) -> list[str]:
 
 
 def _span(raw: str, sentence: str, block: Block, after: int) -> tuple[int, int]:
-    start = _locate(raw, sentence, min(after, block.end), block.end)
+    start = locate(raw, sentence, min(after, block.end), block.end)
     return start, min(block.end, start + len(sentence))
 
 
