@@ -42,7 +42,7 @@ SCALES: dict[str, dict[str, Any]] = {
         "repeat": 3,
     },
 }
-SECTIONS = ("throughput", "retrieval", "cold-warm", "matching", "lexical")
+SECTIONS = ("throughput", "retrieval", "cold-warm", "matching", "lexical", "concepts")
 
 
 @dataclass(frozen=True)
@@ -246,6 +246,62 @@ def lexical(sizes: list[int], repeat: int) -> Iterator[Figure]:
         )
 
 
+def _fresh_import(module: str) -> float:
+    """Seconds a fresh interpreter takes to import `module`."""
+    code = f"import time\nt = time.perf_counter()\nimport {module}\nprint(time.perf_counter() - t)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return float(done.stdout)
+
+
+def concept_extraction(corpus_dir: Path, repeat: int) -> Iterator[Figure]:
+    """Noun-phrase concepts of every seed concern: against TextBlob's raw parse of the same
+    texts, and a warm run's read of the stored concepts against extracting them."""
+    from textblob.en import parse
+
+    from .concepts import ConceptStore, key_concepts
+    from .segment import imperative_start
+
+    texts = [c.text for c in segment_corpus(load_corpus(corpus_dir)).concerns]
+    imp = [imperative_start(t) for t in texts]
+    key_concepts(texts[0])  # lexicon loaded
+    ours, _ = timed(lambda: [key_concepts(t, i) for t, i in zip(texts, imp, strict=True)], repeat)
+    raw, _ = timed(lambda: [parse(t, chunks=True, relations=False) for t in texts], repeat)
+    yield Figure(
+        "concepts",
+        f"concept extraction, {len(texts)} seed concerns",
+        f"{ours:.2f} s",
+        f"raw TextBlob parse {raw:.2f} s",
+        f"{ours / raw:.2f}",
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        store = ConceptStore(Path(tmp))
+        for t, i in zip(texts, imp, strict=True):
+            store.of(t, i)
+        store.save()
+
+        def read() -> None:
+            stored = ConceptStore(Path(tmp))
+            for t, i in zip(texts, imp, strict=True):
+                stored.of(t, i)
+
+        warm, _ = timed(read, repeat)
+    yield Figure(
+        "concepts",
+        "stored concepts (warm run)",
+        f"{warm:.3f} s",
+        f"extraction {ours:.2f} s",
+        f"{warm / ours:.3f}",
+    )
+    load, base = _fresh_import("textblob.en"), _fresh_import("numpy")
+    yield Figure(
+        "concepts",
+        "chunker import, fresh interpreter (cold run only)",
+        f"{load:.2f} s",
+        f"import numpy {base:.2f} s",
+        f"{load / base:.1f}",
+    )
+
+
 def run(
     sections: tuple[str, ...], scale: str, corpus_dir: Path, config: Config, device: str | None
 ) -> Iterator[Figure]:
@@ -260,3 +316,5 @@ def run(
         yield from matching(plan["matching"], plan["repeat"])
     if "lexical" in sections:
         yield from lexical(plan["lexical"], plan["repeat"])
+    if "concepts" in sections:
+        yield from concept_extraction(corpus_dir, plan["repeat"])

@@ -352,7 +352,7 @@ def config_cmd() -> None:
 @cli.command()
 @click.option(
     "--only",
-    default=",".join(("throughput", "retrieval", "cold-warm", "matching", "lexical")),
+    default=",".join(("throughput", "retrieval", "cold-warm", "matching", "lexical", "concepts")),
     show_default=True,
     help="Comma-separated sections to run.",
 )

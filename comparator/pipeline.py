@@ -10,18 +10,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .cache import CacheStats, EmbeddingCache, embed_texts
+from .concepts import Concept, ConceptStore, candidates, concept_present
 from .config import Config
 from .corpus import Corpus, Document, require_both_roles
 from .embed import Embedder, ModelIdentity
 from .errors import InputError
-from .lexical import (
-    Concept,
-    StemText,
-    candidates,
-    concept_present,
-    inverted_index,
-    key_concepts,
-)
+from .lexical import StemText, inverted_index
 from .match import Evidence, Vectors, match_concerns, sentence_rows
 from .position import stated_position
 from .score import Decision, Reason, Stance, decide
@@ -73,9 +67,10 @@ def analyse(
         raise InputError(_no_concerns(corpus))
     passage_stems = [StemText(p.text) for p in seg.passages]
     postings = inverted_index(passage_stems)
+    store = ConceptStore(cache.folder.parent if cache else None)
     concepts = {
         c.concern_id: _informative(
-            key_concepts(c.text, imperative_start(c.text)), passage_stems, postings, config
+            store.of(c.text, imperative_start(c.text)), passage_stems, postings, config
         )
         for c in seg.concerns
     }
@@ -96,9 +91,11 @@ def analyse(
             passages,
             docs,
             config,
+            store,
         )
         for c in seg.concerns
     )
+    store.save()
     warnings = tuple(w for d in corpus.documents for w in d.warnings) + seg.warnings
     return Analysis(
         corpus,
@@ -194,6 +191,7 @@ def _score(
     passages: dict[str, tuple[int, ReplyPassage]],
     docs: dict[str, Document],
     config: Config,
+    store: ConceptStore,
 ) -> ConcernResult:
     if not evidence:
         return ConcernResult(concern, decide(None, None, 0.0, config), (), None, "", "", "", "")
@@ -219,7 +217,7 @@ def _score(
         config.concept_similarity,
         weights,
     ).share
-    lead_stems = {k.stems for k in key_concepts(lead_text(concern), imperative_start(concern.text))}
+    lead_stems = {k.stems for k in store.of(lead_text(concern), imperative_start(concern.text))}
     lead = [(k, w) for k, w in weighted if k.stems in lead_stems]
     signals = replace(
         read_evidence(sentences, cov), refusal_coverage=refusal_coverage(lead, sentences)
@@ -254,7 +252,7 @@ def _score(
         decision,
         evidence,
         signals,
-        _parts(concern, cov),
+        _parts(concern, cov, store),
         timing(request, reply),
         reply.name,
         reply.date,
@@ -317,14 +315,14 @@ def lead_text(concern: Concern) -> str:
     return re.split(r"(?<=[.?!])\s+", head.strip(), maxsplit=1)[0]
 
 
-def _parts(concern: Concern, cov: Coverage) -> str:
+def _parts(concern: Concern, cov: Coverage, store: ConceptStore) -> str:
     """Which lettered parts of a multi-part concern the evidence touched."""
     if not concern.parts:
         return ""
     covered = set(cov.covered)
     marks = []
     for part in concern.parts:
-        phrases = [k.phrase for k in key_concepts(part.text)]
+        phrases = [k.phrase for k in store.of(part.text)]
         hit = bool(phrases) and sum(p in covered for p in phrases) * 2 >= len(phrases)
         marks.append(f"{part.label}:{'covered' if hit else 'not covered'}")
     return "; ".join(marks)

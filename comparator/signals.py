@@ -15,7 +15,8 @@ from enum import StrEnum
 
 import numpy as np
 
-from .lexical import Concept, StemText, concept_present
+from .concepts import Concept, concept_present
+from .lexical import StemText
 from .position import any_of as _rx
 
 

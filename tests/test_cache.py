@@ -38,8 +38,9 @@ def test_a_damaged_shard_is_set_aside_and_recomputed(tmp_path: Path) -> None:
     np.testing.assert_allclose(np.linalg.norm(vec), 1.0, rtol=1e-5)
 
 
-def test_a_cached_run_does_not_import_torch(tmp_path: Path) -> None:
-    """The second run finds every embedding cached: neither torch nor the model is loaded."""
+def test_a_cached_run_does_not_import_torch_or_the_chunker(tmp_path: Path) -> None:
+    """The second run finds every embedding and every concept stored: neither torch nor the
+    noun-phrase chunker (TextBlob, NLTK) is imported; the first run did import the chunker."""
     code = (
         "import sys\n"
         "from comparator.cli import cli\n"
@@ -49,9 +50,13 @@ def test_a_cached_run_does_not_import_torch(tmp_path: Path) -> None:
         "except SystemExit as e:\n"
         "    assert not e.code, e.code\n"
         "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH', file=sys.stderr)\n"
+        "print('NLTK' if 'nltk' in sys.modules else 'NO-NLTK', file=sys.stderr)\n"
     )
-    for _ in range(2):
-        done = subprocess.run(
+    runs = [
+        subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
-        )
-    assert "NO-TORCH" in done.stderr
+        ).stderr
+        for _ in range(2)
+    ]
+    assert "NLTK" in runs[0].split()
+    assert "NO-TORCH" in runs[1] and "NO-NLTK" in runs[1]

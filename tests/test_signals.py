@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from comparator.concepts import concept_present, key_concepts
 from comparator.config import Config
-from comparator.lexical import StemText, concept_present, key_concepts
+from comparator.lexical import StemText
 from comparator.match import Evidence
 from comparator.position import stated_position
 from comparator.score import Reason, Stance, Verdict, decide
@@ -51,7 +52,7 @@ def test_key_concepts_drop_the_framing_of_the_ask() -> None:
         == ()
     )
     phrases = [c.phrase for c in key_concepts("What channels exist for family reunification?")]
-    assert phrases == ["channels exist", "family reunification"]
+    assert phrases == ["channels", "family reunification"]
     assert [c.phrase for c in key_concepts("End expedited removals.", imperative=True)] == [
         "expedited removals"
     ]
