@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 GOLDEN = Path(__file__).resolve().parent / "golden"
-SHARED_EVAL = ROOT.parent / "shared" / "eval"
+# the seed reference, copied from shared/eval (tests/fixtures/eval/SOURCE.md)
+SEED_EVAL = Path(__file__).resolve().parent / "fixtures" / "eval"
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import pytest
 from comparator import evaluate
 from comparator.runs import load_saved
 
-from .conftest import ROOT, SEEDS, SHARED_EVAL
+from .conftest import ROOT, SEED_EVAL, SEEDS
 
 pytestmark = pytest.mark.slow
 
@@ -42,14 +42,12 @@ def seed_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def test_seed_run_meets_the_dev_gold(seed_run: tuple[Path, Path]) -> None:
-    gold_path = SHARED_EVAL / "dev_gold.csv"
-    if not gold_path.exists():
-        pytest.skip("../shared/eval is not beside this checkout")
+    gold_path = SEED_EVAL / "dev_gold.csv"
     tables, _ = load_saved(seed_run[0])
     result = evaluate.evaluate(
         tables,
         evaluate.read_gold(gold_path),
-        evaluate.read_gold(SHARED_EVAL / "dev_negatives.csv", evaluate.NEGATIVE_COLUMNS),
+        evaluate.read_gold(SEED_EVAL / "dev_negatives.csv", evaluate.NEGATIVE_COLUMNS),
     )
     m = result.metrics
     assert (m["found"], m["merges"], m["negatives leaked"]) == (15, 0, 0)

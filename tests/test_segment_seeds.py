@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import re
 
 import pytest
@@ -11,13 +12,11 @@ from comparator.corpus import Corpus
 from comparator.evaluate import norm
 from comparator.segment import segment_corpus, segment_document
 
-from .conftest import SEEDS, SHARED_EVAL, check_golden
+from .conftest import SEED_EVAL, check_golden
 
 
 def gold_rows(name: str) -> list[dict[str, str]]:
-    path = SHARED_EVAL / name
-    if not path.exists():
-        pytest.skip(f"{path} not present beside this checkout")
+    path = SEED_EVAL / name
     with path.open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
@@ -126,9 +125,12 @@ def test_segmentation_golden(seeds: Corpus) -> None:
     check_golden("seeds_segmentation.tsv", "\n".join(lines) + "\n")
 
 
-def test_seed_files_match_the_shared_originals() -> None:
-    shared = SHARED_EVAL.parent / "seeds"
-    if not shared.exists():
-        pytest.skip("shared seeds not present")
-    for original in shared.glob("*.txt"):
-        assert (SEEDS / original.name).read_bytes() == original.read_bytes()
+def test_the_copied_reference_is_the_recorded_one() -> None:
+    """The copies in tests/fixtures/eval have the hashes SOURCE.md records for the shared
+    originals."""
+    recorded = dict(
+        re.findall(r"\| (\S+\.csv) \| ([0-9a-f]{64}) \|", (SEED_EVAL / "SOURCE.md").read_text())
+    )
+    assert set(recorded) == {"dev_gold.csv", "dev_negatives.csv"}
+    for name, digest in recorded.items():
+        assert hashlib.sha256((SEED_EVAL / name).read_bytes()).hexdigest() == digest
