@@ -413,6 +413,12 @@ def export_cmd(run_dir: Path, fmt: str, dest: Path, force: bool) -> None:
     metavar="GOLD NEG",
     help="Negatives for the --pair whose reference is the file GOLD; repeatable.",
 )
+@click.option(
+    "--corrections",
+    "corrections_file",
+    type=click.Path(path_type=Path),
+    help="A coder's corrections CSV: agreement of RUN_DIR's verdicts with the coder's.",
+)
 @friendly
 def eval_cmd(
     run_dir: Path | None,
@@ -420,6 +426,7 @@ def eval_cmd(
     negatives: Path | None,
     pairs: tuple[tuple[Path, Path], ...],
     pair_negatives: tuple[tuple[Path, Path], ...],
+    corrections_file: Path | None,
 ) -> None:
     """Score runs against hand-coded references.
 
@@ -431,6 +438,8 @@ def eval_cmd(
         one row per corpus (named by the reference's folder, or its file name
         when folders repeat) and a pooled row over all gold rows together,
         then each corpus's misses; a single --pair prints the detailed form
+    comparator eval RUN_DIR --corrections CORRECTIONS.csv
+        agreement of the tool's verdicts with a coder's: counts, confusion, κ
 
     A reference with a `position` column (accepted, partially-accepted, noted,
     rejected, none) is also scored on position agreement; runs without a
@@ -440,6 +449,9 @@ def eval_cmd(
     from .corpus import load_corpus
     from .report import render_eval
 
+    if corrections_file is not None:
+        _eval_corrections(run_dir, corrections_file, gold or pairs)
+        return
     plan = evaluate.plan_pairs(run_dir, gold, negatives, pairs, pair_negatives)
     golds = [evaluate.read_gold(p.gold) for p in plan]
     negs = [
@@ -465,6 +477,23 @@ def eval_cmd(
         for t, g, n, name in zip(tables, golds, negs, names, strict=True)
     ]
     render_eval(_console(), results)
+
+
+def _eval_corrections(run_dir: Path | None, corrections_file: Path, other: object) -> None:
+    from .corrections import agreement, read_corrections, unknown_corrections
+    from .report import render_agreement
+    from .runs import load_saved
+
+    if run_dir is None or other:
+        raise ComparatorError(
+            "--corrections needs one RUN_DIR and no --gold/--pair: "
+            "comparator eval RUN_DIR --corrections FILE"
+        )
+    tables, _ = load_saved(run_dir)
+    fixes = read_corrections(corrections_file)
+    for w in unknown_corrections(fixes, [r["concern_id"] for r in tables.concerns]):
+        click.echo(f"Warning: {w}", err=True)
+    render_agreement(_console(), agreement(tables, fixes))
 
 
 @cli.command("config")

@@ -108,21 +108,24 @@ def _checked(path: Path, line: int, v: dict[str, str]) -> Correction:
         raise fail(f"position {v['position']!r} is not one of {', '.join(POSITIONS)}")
     if not v["verdict"] and not v["position"]:
         raise fail(f"{v['concern_id']}: neither a verdict nor a position; give one or both")
-    reason = v["reason"]
-    if reason:
-        codes = {r.value for r in Reason} | {r.value.split(":")[1] for r in Reason} | {"coder"}
-        if reason not in codes:
-            raise fail(f"reason {reason!r} is not a reason code (e.g. deflected:shift, shift)")
-        if ":" not in reason:
-            verdict = v["verdict"] or next(
-                (r.value.split(":")[0] for r in Reason if r.value.endswith(f":{reason}")), ""
-            )
-            reason = f"{verdict}:{reason}"
-        if v["verdict"] and not reason.startswith(f"{v['verdict']}:"):
-            raise fail(f"reason {v['reason']!r} does not go with verdict {v['verdict']!r}")
-    return Correction(
-        v["concern_id"], v["verdict"], v["position"], reason, v["note"], v["coder"], line
-    )
+    reason = _full_reason(v["reason"], v["verdict"]) if v["reason"] else ""
+    if v["reason"] and not reason:
+        raise fail(f"reason {v['reason']!r} is not a reason code (e.g. deflected:shift, shift)")
+    if reason and v["verdict"] and not reason.startswith(f"{v['verdict']}:"):
+        raise fail(f"reason {v['reason']!r} does not go with verdict {v['verdict']!r}")
+    verdict = v["verdict"] or reason.split(":")[0]  # a reason alone implies its verdict
+    return Correction(v["concern_id"], verdict, v["position"], reason, v["note"], v["coder"], line)
+
+
+def _full_reason(reason: str, verdict: str) -> str:
+    """'deflected:shift' as given, 'shift' made whole, 'coder' under the verdict; '' if
+    unknown."""
+    codes = {r.value for r in Reason}
+    if reason in codes:
+        return reason
+    if reason == "coder" and verdict:
+        return f"{verdict}:coder"
+    return next((c for c in sorted(codes) if c.split(":")[1] == reason), "")
 
 
 def apply(tables: RunTables, corrections: Corrections | None) -> RunTables:

@@ -143,8 +143,8 @@ def _verdict_cell(r: Row, wide: bool) -> Text:
     verdict.append(f"\n{r['reason'].split(':')[1]}", style="dim")
     verdict.append(f"\nconf {r['confidence']}", style="dim")
     if _corrected(r):
-        coder = f" {r['coder']}" if r.get("coder") else ""
-        verdict.append(f"\ncoder{coder}\n(tool: {r['tool_verdict']})", style="bold")
+        coder = f" {r['coder']}" if r.get("coder") else " coder"
+        verdict.append(f"\n✎{coder}\ntool: {r['tool_verdict']}", style="bold")
     if wide and r.get("position", "none") not in ("", "none"):
         verdict.append(f"\n{r['position']}", style="bold")
     return verdict
@@ -282,7 +282,7 @@ def render_report(
     corrected = sum(_corrected(r) for r in t.concerns)
     if corrected:
         console.print(
-            f"✎ {corrected} verdict(s) corrected by a coder (the tool's in brackets).",
+            f"✎ {corrected} concern(s) corrected by a coder (marked ✎, with the tool's verdict).",
             style="bold",
         )
     console.print(
@@ -613,3 +613,35 @@ def _eval_problems(result: Any) -> list[tuple[str, str, str]]:
         if position:
             out.append((x.concern_id, position, x.anchor))
     return out
+
+
+def render_agreement(console: Console, a: Any) -> None:
+    """The tool's verdicts against a coder's (`comparator eval RUN --corrections FILE`)."""
+    table = Table(title="Tool against coder", title_justify="left")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("concerns in the run", str(a.total))
+    table.add_row("concerns the coder corrected or confirmed", str(a.coded))
+    table.add_row("same verdict", str(a.same_verdict))
+    table.add_row("verdict changed by the coder", str(len(a.changed)))
+    table.add_row("κ over the coded concerns", _figure(a.kappa, 2))
+    table.add_row("κ over all concerns (uncoded = agreed)", _figure(a.kappa_all, 2))
+    if a.positions_coded:
+        table.add_row(
+            "same position (of those the coder gave)", f"{a.same_position} of {a.positions_coded}"
+        )
+    console.print(table)
+    conf = Table(title="Coded concerns (rows: tool; columns: coder)", title_justify="left")
+    conf.add_column("tool \\ coder")
+    for v in VERDICTS:
+        conf.add_column(v, justify="right")
+    for t in VERDICTS:
+        conf.add_row(t, *(str(a.confusion.get((t, c), 0)) for c in VERDICTS))
+    console.print(conf)
+    if a.changed:
+        changed = Table(title="Changed verdicts", title_justify="left")
+        for col in ("concern", "tool", "coder"):
+            changed.add_column(col)
+        for row in a.changed:
+            changed.add_row(*row)
+        console.print(changed)

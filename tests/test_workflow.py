@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import stat
 from pathlib import Path
@@ -266,3 +267,80 @@ def test_a_missing_gpu_is_named_with_what_is_available(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "--device 'cuda:8': not available on this machine" in result.output
     assert "available here: cpu" in result.output
+
+
+# 4. corrections
+
+CORRECTIONS = (
+    "concern_id,verdict,position,reason,note,coder\n"
+    "L1-D03,deflected,,,the reply mentions legal aid,AB\n"
+    "R1-Q02,answered,accepted,direct,,AB\n"
+)
+
+
+def test_two_corrections_change_exactly_those_two_rows(tmp_path: Path) -> None:
+    plain_run = run_files(tmp_path / "a", MINI)
+    assert plain_run.exit_code == 0
+    before = {r["concern_id"]: r for r in concerns(only_run(tmp_path / "a"))}
+    folder = tmp_path / "c"
+    shutil.copytree(MINI, folder)
+    (folder / "corrections.csv").write_text(CORRECTIONS)  # found in the corpus folder
+    result = run_files(tmp_path, folder)
+    assert result.exit_code == 0, result.output
+    run_dir = only_run(tmp_path)
+    after = {r["concern_id"]: r for r in concerns(run_dir)}
+    changed = {cid for cid in after if after[cid]["verdict"] != before[cid]["verdict"]}
+    assert changed == {"L1-D03", "R1-Q02"}
+    assert after["L1-D03"]["tool_verdict"] == "ignored"
+    assert after["L1-D03"]["verdict_source"] == "coder"
+    assert after["L1-D03"]["reason"] == "deflected:coder"
+    assert after["R1-Q02"]["position"] == "accepted"
+    assert after["R1-Q02"]["coder"] == "AB"
+    assert {r["verdict_source"] for cid, r in after.items() if cid not in changed} == {"tool"}
+    for cid in set(after) - changed:
+        assert after[cid]["verdict"] == before[cid]["verdict"] == after[cid]["tool_verdict"]
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert len(manifest["corrections"]["sha256"]) == 64
+    assert "✎" in (run_dir / "report.txt").read_text()
+    assert "corrected" in (run_dir / "report.html").read_text()
+    shown = invoke("show", run_dir, "--format", "json", "--verdict", "answered")
+    marks = {c["concern_id"]: c["verdict_source"] for c in json.loads(shown.output)["concerns"]}
+    assert marks["R1-Q02"] == "coder"
+    agreement = invoke("eval", run_dir, "--corrections", folder / "corrections.csv")
+    assert agreement.exit_code == 0, agreement.output
+    assert re.search(r"verdict changed by the coder\s*│\s*2 │", agreement.output)
+    assert "L1-D03" in agreement.output and "R1-Q02" in agreement.output
+
+
+def test_a_correction_for_an_unknown_concern_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "fix.csv").write_text(CORRECTIONS + "Z9-D99,answered,,,,AB\n")
+    result = run_files(tmp_path, MINI, "--corrections", tmp_path / "fix.csv")
+    assert result.exit_code == 0
+    assert f"Warning: {tmp_path / 'fix.csv'}:4: concern Z9-D99 is not in this run" in result.output
+    again = invoke("eval", only_run(tmp_path), "--corrections", tmp_path / "fix.csv")
+    assert "concern Z9-D99 is not in this run" in again.output
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("concern_id,verdict\nL1-D01,answered\n", ":1: missing column(s) position, reason, note"),
+        ("concern_id,verdict,position,reason,note,coder\nL1-D01,yes,,,,\n", ":2: verdict 'yes'"),
+        ("concern_id,verdict,position,reason,note,coder\nL1-D01,,maybe,,,\n", ":2: position"),
+        ("concern_id,verdict,position,reason,note,coder\nL1-D01,,,,,\n", ":2: L1-D01: neither"),
+        (
+            "concern_id,verdict,position,reason,note,coder\nL1-D01,answered,,shift,,\n",
+            ":2: reason 'shift' does not go with verdict 'answered'",
+        ),
+        (
+            "concern_id,verdict,position,reason,note,coder\nL1-D01,answered,,,,\nL1-D01,ignored,,,,\n",
+            ":3: concern L1-D01 is corrected again",
+        ),
+    ],
+)
+def test_bad_corrections_name_file_and_line(tmp_path: Path, body: str, message: str) -> None:
+    (tmp_path / "fix.csv").write_text(body)
+    result = run_files(tmp_path, MINI, "--corrections", tmp_path / "fix.csv")
+    assert result.exit_code == 1
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith(f"Error: {tmp_path / 'fix.csv'}:") and message in last, last
