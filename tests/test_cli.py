@@ -60,7 +60,7 @@ def test_two_runs_give_byte_identical_tables(tmp_path: Path) -> None:
     first = run_mini(tmp_path / "a")
     second = run_mini(tmp_path / "b")
     assert first.name == second.name
-    for name in ("concerns.csv", "matches.csv", "passages.csv", "report.txt"):
+    for name in ("concerns.csv", "matches.csv", "passages.csv", "report.txt", "report.html"):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
