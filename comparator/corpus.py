@@ -306,7 +306,8 @@ def load_corpus(
             f"{root}: no documents found; add letters and replies (.txt, .md, .pdf, .docx, .html)"
         )
     manifest_hash = _sha256(manifest_path.read_bytes()) if manifest_path.exists() else None
-    return Corpus(root, _with_ids(decide_roles(scored)), manifest_hash, warnings)
+    documents = _checked_threads(_with_ids(decide_roles(scored)), manifest_path)
+    return Corpus(root, documents, manifest_hash, warnings)
 
 
 def load_files(
@@ -340,9 +341,8 @@ def load_files(
         scored.append(_document(p, entry or None, max_bytes, extract_cache))
     relative = tuple(p.resolve().relative_to(root).as_posix() for p in files)
     stated = tuple(sorted((p.resolve().relative_to(root).as_posix(), r) for p, r in given.items()))
-    return Corpus(
-        root, _with_ids(decide_roles(scored)), manifest_hash, (), tuple(sorted(relative)), stated
-    )
+    documents = _checked_threads(_with_ids(decide_roles(scored)), manifest_path)
+    return Corpus(root, documents, manifest_hash, (), tuple(sorted(relative)), stated)
 
 
 def load_inputs(
@@ -366,6 +366,24 @@ def load_inputs(
     if len(paths) == 1 and not roles and not paths[0].exists():
         return load_corpus(paths[0], max_bytes, extract_cache)  # its message names a folder
     return load_files(paths, roles, max_bytes, extract_cache)
+
+
+def _checked_threads(documents: tuple[Document, ...], manifest: Path) -> tuple[Document, ...]:
+    """`in_reply_to` belongs on a reply and names requests of the corpus by id."""
+    requests = [d.doc_id for d in documents if d.role == "request"]
+    for d in documents:
+        if d.in_reply_to and d.role != "reply":
+            raise ManifestError(
+                f"{manifest}: {d.name} is a {d.role}, but has in_reply_to; only a reply "
+                "names the requests it answers"
+            )
+        unknown = [i for i in d.in_reply_to if i not in requests]
+        if unknown:
+            raise ManifestError(
+                f"{manifest}: {d.name}: in_reply_to names {unknown[0]!r}, which is not the id "
+                f"of a request here; requests: {', '.join(requests) or 'none'}"
+            )
+    return documents
 
 
 def _unique_files(paths: Sequence[Path]) -> list[Path]:

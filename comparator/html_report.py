@@ -35,7 +35,7 @@ padding:0 .3em;font-size:.8em;margin-left:.3em}mark{background:#fff176}.ev{backg
 .filters{margin:.8em 0;display:flex;gap:1em;flex-wrap:wrap}details{margin-top:.4em}
 .passage{white-space:pre-wrap;border-left:3px solid #90caf9;padding-left:.6em;margin:.4em 0}
 .checks{margin:.3em 0;padding-left:1.2em;font-family:ui-monospace,monospace;font-size:.85em}
-tr[hidden]{display:none}
+tr[hidden]{display:none}td.id{white-space:nowrap}
 """
 
 JS = """
@@ -231,7 +231,7 @@ def _concern_row(r: Row) -> str:
     )
     return (
         f'<tr class="concern" id="c-{escape(r["concern_id"])}" {data}>'
-        f"<td>{escape(r['concern_id'])}</td><td>{verdict}</td>"
+        f'<td class="id">{escape(r["concern_id"])}</td><td>{verdict}</td>'
         f"<td>{label}{escape(r['text'])}</td><td>{evidence}</td><td>{missing}</td></tr>"
     )
 

@@ -344,3 +344,54 @@ def test_bad_corrections_name_file_and_line(tmp_path: Path, body: str, message: 
     assert result.exit_code == 1
     last = result.output.strip().splitlines()[-1]
     assert last.startswith(f"Error: {tmp_path / 'fix.csv'}:") and message in last, last
+
+
+# 6. threads
+
+
+def _two_exchanges(tmp_path: Path, in_reply_to: str) -> Path:
+    folder = tmp_path / "threads"
+    shutil.copytree(MINI, folder)
+    shutil.copy(MINI / "letter.md", folder / "letter2.md")
+    toml = (folder / "corpus.toml").read_text()
+    toml = toml.replace('title = "Follow-up reply"\n', f'title = "Follow-up reply"\n{in_reply_to}')
+    toml += (
+        '\n[[document]]\nfile = "letter2.md"\nid = "L2"\nrole = "request"\ndate = "2024-03-13"\n'
+    )
+    (folder / "corpus.toml").write_text(toml)
+    return folder
+
+
+def test_in_reply_to_restricts_a_reply_to_its_requests(tmp_path: Path) -> None:
+    folder = _two_exchanges(tmp_path, 'in_reply_to = ["L2"]\n')
+    result = run_files(tmp_path, folder)
+    assert result.exit_code == 0, result.output
+    run_dir = only_run(tmp_path)
+    matches = list(csv.DictReader(io.StringIO((run_dir / "matches.csv").read_text())))
+    used = {(m["concern_id"].split("-")[0], m["passage_id"].split("-")[0]) for m in matches}
+    assert ("L1", "R2") not in used  # R2 answers L2 only
+    assert ("L2", "R2") in used and ("L1", "R1") in used  # R1 still answers everyone
+    report = (run_dir / "report.txt").read_text()
+    assert "Exchange L1 ← R1" in report and "Exchange L2 ← R1, R2" in report
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert [i.get("in_reply_to") for i in manifest["inputs"] if i["id"] == "R2"] == [["L2"]]
+
+
+def test_without_in_reply_to_every_reply_answers_every_request(tmp_path: Path) -> None:
+    result = run_files(tmp_path, _two_exchanges(tmp_path, ""))
+    assert result.exit_code == 0, result.output
+    matches = (only_run(tmp_path) / "matches.csv").read_text()
+    assert re.search(r"^L1-D0\d,\d+,R2-", matches, re.M)
+    assert "Exchange" not in (only_run(tmp_path) / "report.txt").read_text()
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('in_reply_to = ["L9"]\n', "in_reply_to names 'L9', which is not the id of a request"),
+        ('in_reply_to = "L2"\n', "in_reply_to must be a list of request ids"),
+    ],
+)
+def test_bad_in_reply_to_is_named(tmp_path: Path, line: str, message: str) -> None:
+    result = run_files(tmp_path, _two_exchanges(tmp_path, line))
+    assert result.exit_code == 1 and message in result.output, result.output
