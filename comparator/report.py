@@ -310,6 +310,16 @@ def render_detail(
         + verdict_text(row["verdict"])
         + Text(f"  {row['reason']}  confidence {row['confidence']}")
     )
+    if _corrected(row):
+        note = f"; note: {document_text(row['coder_note'])}" if row.get("coder_note") else ""
+        console.print(
+            Text(
+                f"✎ corrected by {row.get('coder') or 'a coder'}: the tool said "
+                f"{row['tool_verdict']} ({row['tool_reason']}, position "
+                f"{row['tool_position']}){note}",
+                style="bold",
+            )
+        )
     console.print(
         f"{row['request_doc']} · {row['kind']} {row['number']} · section: "
         f"{row['section'] or '—'} · addressee: {row['addressee'] or '—'}",
