@@ -7,12 +7,15 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
 from .errors import ComparatorError
+
+if TYPE_CHECKING:
+    from .slices import Slice
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_CORPUS = Path("seeds")
@@ -264,20 +267,22 @@ def run(
     else:
         _show(outcome.path, detail, wide)
     sys.stdout.flush()
-    if outcome.reused:
+    if outcome.reused and not quiet:
         click.echo(
             f"An identical run (same inputs, model and settings) already exists: "
             f"{outcome.path}. Shown from disk; use --force to recompute.",
             err=True,
         )
-    else:
+    elif not quiet:
         click.echo(f"Run folder: {outcome.path}", err=True)
     warnings = outcome.analysis.warnings if outcome.analysis else ()
     for w in warnings:
         click.echo(f"Warning: {w}", err=True)
 
 
-def _show(run_dir: Path, detail: str | None, wide: bool | None = None, wanted: Any = None) -> None:
+def _show(
+    run_dir: Path, detail: str | None, wide: bool | None = None, wanted: Slice | None = None
+) -> None:
     from .report import render_detail, render_report
     from .runs import load_saved
     from .slices import select
@@ -367,23 +372,7 @@ def export_cmd(run_dir: Path, fmt: str, dest: Path, force: bool) -> None:
     from .runs import load_saved
 
     tables, _ = load_saved(run_dir)
-    if fmt == "json":
-        atomic.write_output(dest, export.to_json(tables), force)
-    elif dest == atomic.STDOUT:
-        atomic.write_output(
-            dest, export.to_csv(tables.concerns, export.concern_columns(tables.concerns))
-        )
-    else:
-        files = {
-            "concerns.csv": export.to_csv(tables.concerns, export.concern_columns(tables.concerns)),
-            "matches.csv": export.to_csv(tables.matches, export.MATCH_COLUMNS),
-            "passages.csv": export.to_csv(tables.passages, export.PASSAGE_COLUMNS),
-        }
-        existing = [dest / n for n in files if (dest / n).exists()]
-        if existing and not force:
-            raise ComparatorError(f"{existing[0]}: already exists; pass --force to replace it")
-        for name, text in files.items():
-            atomic.write_output(dest / name, text, force=True)
+    export.write_tables(tables, fmt, dest, force)
     if dest != atomic.STDOUT:
         click.echo(f"Wrote {dest}", err=True)
 

@@ -21,8 +21,10 @@ MANIFEST_NAME = "corpus.toml"
 MANIFEST_KEYS = {
     "file", "id", "role", "author", "addressee", "date", "title", "language", "in_reply_to",
 }  # fmt: skip
-# files of a corpus folder that are never documents, and never warned about
-NOT_DOCUMENTS = {MANIFEST_NAME, "README.md", "corrections.csv"}
+# files of a corpus folder that are never documents, and never warned about: the manifest,
+# a README, and data files (a coder's corrections.csv, a gold.csv beside the documents)
+NOT_DOCUMENTS = {MANIFEST_NAME, "README.md"}
+DATA_SUFFIXES = {".toml", ".json", ".csv", ".yaml", ".yml"}
 
 MONTHS = [
     "january", "february", "march", "april", "may", "june",
@@ -289,7 +291,13 @@ def load_corpus(
     files = sorted(p for p in root.iterdir() if p.is_file())
     manifest_path = root / MANIFEST_NAME
     entries = _read_manifest(manifest_path, files) if manifest_path.exists() else {}
-    candidates = [p for p in files if p.name not in NOT_DOCUMENTS and not p.name.startswith(".")]
+    candidates = [
+        p
+        for p in files
+        if p.name not in NOT_DOCUMENTS
+        and not p.name.startswith(".")
+        and (p.suffix.lower() not in DATA_SUFFIXES or p.name in entries)
+    ]
     chosen = [p for p in candidates if supported(p) or p.name in entries]
     skipped = [p.name for p in candidates if p not in chosen]
     warnings = (

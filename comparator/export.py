@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InputError
+from .errors import InputError, OutputError
 from .score import CHECK_SEPARATOR, encode_checks
 
 if TYPE_CHECKING:
@@ -346,3 +346,31 @@ def read_tables(run_dir: Path) -> RunTables:
         read_csv(run_dir / "matches.csv"),
         read_csv(run_dir / "passages.csv"),
     )
+
+
+def write_tables(t: RunTables, fmt: str, dest: Path, force: bool = False) -> None:
+    """`comparator export`: one JSON file, or the three CSV files in a folder; `-` writes
+    the JSON (or concerns.csv) to stdout. Existing files are replaced only with `force`.
+
+    Raises:
+        OutputError: a file exists (without force) or cannot be written.
+    """
+    from . import atomic
+
+    concerns = to_csv(t.concerns, concern_columns(t.concerns))
+    if fmt == "json":
+        atomic.write_output(dest, to_json(t), force)
+        return
+    if dest == atomic.STDOUT:
+        atomic.write_output(dest, concerns)
+        return
+    files = {
+        "concerns.csv": concerns,
+        "matches.csv": to_csv(t.matches, MATCH_COLUMNS),
+        "passages.csv": to_csv(t.passages, PASSAGE_COLUMNS),
+    }
+    existing = [dest / n for n in files if (dest / n).exists()]
+    if existing and not force:
+        raise OutputError(f"{existing[0]}: already exists; pass --force to replace it")
+    for name, text in files.items():
+        atomic.write_output(dest / name, text, force=True)

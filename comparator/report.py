@@ -412,7 +412,7 @@ def plain(render: Callable[[Console], None], width: int = 80) -> str:
 def render_segmentation(console: Console, corpus: Any, seg: Any) -> None:
     """Documents with their metadata (inferred fields marked *), then every concern and passage."""
     docs = Table(title="Documents", title_justify="left", expand=True)
-    for col in ("file", "role", "date", "author", "concerns", "passages"):
+    for col in ("id", "file", "role", "date", "author", "concerns", "passages"):
         docs.add_column(col, overflow="fold")
     n_concerns = Counter(c.doc for c in seg.concerns)
     n_passages = Counter(p.doc for p in seg.passages)
@@ -422,6 +422,7 @@ def render_segmentation(console: Console, corpus: Any, seg: Any) -> None:
             return f"{value or '?'}*" if field in inferred else value
 
         docs.add_row(
+            d.doc_id,
             d.name,
             mark("role", d.role),
             mark("date", d.date),
