@@ -7,12 +7,15 @@ import sys
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from . import __version__
 from .errors import ComparatorError
+
+if TYPE_CHECKING:
+    from .slices import Slice
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_CORPUS = Path("seeds")
@@ -81,9 +84,46 @@ def cli() -> None:
     """Which concerns of human-rights letters did government replies answer, deflect or ignore?"""
 
 
-corpus_arg = click.argument(
-    "corpus", required=False, default=str(DEFAULT_CORPUS), type=click.Path(path_type=Path)
-)
+def inputs_args(func: F) -> F:
+    """INPUTS (a corpus folder, or files) and --request / --reply, which state roles."""
+    func = click.option(
+        "--reply",
+        "replies",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="A reply file (repeatable); states its role without a corpus.toml.",
+    )(func)
+    func = click.option(
+        "--request",
+        "requests",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="A request file (repeatable); states its role without a corpus.toml.",
+    )(func)
+    return click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))(func)
+
+
+def _load_inputs(
+    inputs: tuple[Path, ...],
+    requests: tuple[Path, ...],
+    replies: tuple[Path, ...],
+    max_file_mb: int,
+    cache: Path,
+) -> Any:
+    from .corpus import load_inputs
+
+    corpus = load_inputs(
+        inputs, requests, replies, max_file_mb * 1_048_576, cache / "extracted", DEFAULT_CORPUS
+    )
+    for w in corpus.warnings:
+        click.echo(f"Warning: {w}", err=True)
+    return corpus
+
+
+def _stdout_or(path: Path) -> str:
+    return "stdout" if path == Path("-") else str(path)
+
+
 max_mb = click.option(
     "--max-file-mb",
     type=click.IntRange(1, 10_000),
@@ -94,40 +134,58 @@ max_mb = click.option(
 
 
 @cli.command()
-@corpus_arg
+@inputs_args
 @click.option(
     "--csv",
     "csv_path",
     type=click.Path(path_type=Path),
-    help="Also write every concern and passage to this CSV file.",
+    help="Also write every concern and passage to this CSV file (- for stdout).",
 )
+@click.option("--force", is_flag=True, help="Replace an existing --csv file.")
 @max_mb
 @friendly
-def segment(corpus: Path, csv_path: Path | None, max_file_mb: int) -> None:
-    """Show how CORPUS (default: seeds/) is cut into concerns and reply passages."""
+def segment(
+    inputs: tuple[Path, ...],
+    requests: tuple[Path, ...],
+    replies: tuple[Path, ...],
+    csv_path: Path | None,
+    force: bool,
+    max_file_mb: int,
+) -> None:
+    """Show how INPUTS (a corpus folder, default seeds/, or files) are cut into concerns and
+    reply passages."""
     from . import atomic, export
-    from .corpus import load_corpus
     from .report import render_segmentation
     from .segment import segment_corpus
 
-    loaded = load_corpus(corpus, max_file_mb * 1_048_576, DEFAULT_CACHE / "extracted")
+    loaded = _load_inputs(inputs, requests, replies, max_file_mb, DEFAULT_CACHE)
     seg = segment_corpus(loaded)
+    roles = {d.name: d.role for d in loaded.documents}
+    csv_text = export.to_csv(export.segment_rows(seg, roles), export.SEGMENT_COLUMNS)
+    if csv_path == atomic.STDOUT:
+        atomic.write_output(csv_path, csv_text)
+        return
     render_segmentation(_console(), loaded, seg)
     if csv_path:
-        roles = {d.name: d.role for d in loaded.documents}
-        try:
-            atomic.write_text(
-                csv_path, export.to_csv(export.segment_rows(seg, roles), export.SEGMENT_COLUMNS)
-            )
-        except OSError as e:
-            raise ComparatorError(
-                f"{csv_path}: cannot write ({e.strerror}); choose another path"
-            ) from None
+        atomic.write_output(csv_path, csv_text, force)
         click.echo(f"Wrote {csv_path}", err=True)
 
 
+wide_opt = click.option(
+    "--wide/--narrow",
+    default=None,
+    help="Concern and evidence in full, in five columns (default: when wider than 120).",
+)
+corrections_opt = click.option(
+    "--corrections",
+    "corrections_file",
+    type=click.Path(path_type=Path),
+    help="A coder's corrections CSV (default: corrections.csv in the corpus folder).",
+)
+
+
 @cli.command()
-@corpus_arg
+@inputs_args
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -158,10 +216,15 @@ def segment(corpus: Path, csv_path: Path | None, max_file_mb: int) -> None:
     help="Re-run a saved run from its manifest and report any difference.",
 )
 @click.option("--detail", help="Show one concern in full (e.g. 000-Q04 or 002-D03.a).")
+@click.option("--quiet", "-q", is_flag=True, help="Print only the run folder's path (no report).")
+@wide_opt
+@corrections_opt
 @max_mb
 @friendly
 def run(
-    corpus: Path,
+    inputs: tuple[Path, ...],
+    requests: tuple[Path, ...],
+    replies: tuple[Path, ...],
     out: Path,
     model: str | None,
     config_file: Path | None,
@@ -170,11 +233,15 @@ def run(
     force: bool,
     verify_dir: Path | None,
     detail: str | None,
+    quiet: bool,
+    wide: bool | None,
+    corrections_file: Path | None,
     max_file_mb: int,
 ) -> None:
-    """Analyse CORPUS (default: seeds/), write a run folder and print the report."""
+    """Analyse INPUTS (a corpus folder, default seeds/, or files: `run A.pdf B.pdf`), write
+    a run folder and print the report."""
     from . import runs
-    from .corpus import load_corpus
+    from .corrections import find_corrections
 
     if verify_dir:
         differences = runs.verify(
@@ -187,43 +254,102 @@ def run(
         click.echo(f"{verify_dir}: re-run gives byte-identical tables and report.")
         return
     config = _config(config_file, model)
-    loaded = load_corpus(corpus, max_file_mb * 1_048_576, cache / "extracted")
+    loaded = _load_inputs(inputs, requests, replies, max_file_mb, cache)
+    corrections = find_corrections(loaded, corrections_file)
     embedder = runs.make_embedder(config, device, _progress())
-    outcome = runs.execute(loaded, config, embedder, out, cache, force=force)
-    _show(outcome.path, detail)
+    outcome = runs.execute(
+        loaded, config, embedder, out, cache, force=force, corrections=corrections
+    )
+    for w in outcome.correction_warnings:
+        click.echo(f"Warning: {w}", err=True)
+    if quiet:
+        click.echo(str(outcome.path))
+    else:
+        _show(outcome.path, detail, wide)
     sys.stdout.flush()
-    if outcome.reused:
+    if outcome.reused and not quiet:
         click.echo(
             f"An identical run (same inputs, model and settings) already exists: "
             f"{outcome.path}. Shown from disk; use --force to recompute.",
             err=True,
         )
-    else:
+    elif not quiet:
         click.echo(f"Run folder: {outcome.path}", err=True)
     warnings = outcome.analysis.warnings if outcome.analysis else ()
     for w in warnings:
         click.echo(f"Warning: {w}", err=True)
 
 
-def _show(run_dir: Path, detail: str | None) -> None:
+def _show(
+    run_dir: Path, detail: str | None, wide: bool | None = None, wanted: Slice | None = None
+) -> None:
     from .report import render_detail, render_report
     from .runs import load_saved
+    from .slices import select
 
     tables, saved = load_saved(run_dir)
     console = _console()
     if detail:
         render_detail(console, tables, detail, saved.get("config"))
+    elif wanted is not None and not wanted.empty:
+        total = len(tables.concerns)
+        render_report(console, select(tables, wanted), saved, wide, (wanted.describe(), total))
     else:
-        render_report(console, tables, saved)
+        render_report(console, tables, saved, wide)
+
+
+VERDICT_CHOICE = click.Choice(["answered", "deflected", "ignored"])
+POSITION_CHOICE = click.Choice(["accepted", "partially-accepted", "noted", "rejected", "none"])
 
 
 @cli.command()
 @click.argument("run_dir", type=click.Path(path_type=Path))
 @click.option("--detail", help="Show one concern in full (e.g. 000-Q04).")
+@click.option("--verdict", multiple=True, type=VERDICT_CHOICE, help="Keep this verdict.")
+@click.option("--reason", multiple=True, help="Keep this reason (no-match or ignored:no-match).")
+@click.option("--position", multiple=True, type=POSITION_CHOICE, help="Keep this position.")
+@click.option("--doc", multiple=True, help="Keep this request document (id such as 002).")
+@click.option("--kind", multiple=True, help="Keep this kind of concern (question, demand…).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="The report, or the concerns as typed JSON or CSV, on stdout.",
+)
+@wide_opt
 @friendly
-def show(run_dir: Path, detail: str | None) -> None:
-    """Re-render a saved RUN_DIR without recomputing anything."""
-    _show(run_dir, detail)
+def show(
+    run_dir: Path,
+    detail: str | None,
+    verdict: tuple[str, ...],
+    reason: tuple[str, ...],
+    position: tuple[str, ...],
+    doc: tuple[str, ...],
+    kind: tuple[str, ...],
+    fmt: str,
+    wide: bool | None,
+) -> None:
+    """Re-render a saved RUN_DIR without recomputing anything, whole or a slice of it."""
+    from .slices import Slice
+
+    wanted = Slice(verdict, reason, position, doc, kind)
+    if fmt == "text":
+        _show(run_dir, detail, wide, wanted)
+        return
+    from . import export
+    from .runs import load_saved
+    from .slices import select
+
+    tables, saved = load_saved(run_dir)
+    rows = select(tables, wanted).concerns
+    text = (
+        export.concerns_json(rows, str(saved.get("run_id", "")))
+        if fmt == "json"
+        else export.to_csv(rows, export.concern_columns(rows))
+    )
+    click.echo(text, nl=False)
 
 
 @cli.command("export")
@@ -236,28 +362,19 @@ def show(run_dir: Path, detail: str | None) -> None:
     "dest",
     type=click.Path(path_type=Path),
     required=True,
-    help="File (json) or folder (csv) to write.",
+    help="File (json) or folder (csv) to write; - writes JSON, or concerns.csv, to stdout.",
 )
+@click.option("--force", is_flag=True, help="Replace files that already exist.")
 @friendly
-def export_cmd(run_dir: Path, fmt: str, dest: Path) -> None:
+def export_cmd(run_dir: Path, fmt: str, dest: Path, force: bool) -> None:
     """Write a saved run's tables elsewhere as CSV files or one JSON file."""
     from . import atomic, export
     from .runs import load_saved
 
     tables, _ = load_saved(run_dir)
-    try:
-        if fmt == "json":
-            atomic.write_text(dest, export.to_json(tables))
-        else:
-            for name, rows, cols in (
-                ("concerns.csv", tables.concerns, export.CONCERN_COLUMNS),
-                ("matches.csv", tables.matches, export.MATCH_COLUMNS),
-                ("passages.csv", tables.passages, export.PASSAGE_COLUMNS),
-            ):
-                atomic.write_text(dest / name, export.to_csv(rows, cols))
-    except OSError as e:
-        raise ComparatorError(f"{dest}: cannot write ({e.strerror}); choose another --to") from None
-    click.echo(f"Wrote {dest}", err=True)
+    export.write_tables(tables, fmt, dest, force)
+    if dest != atomic.STDOUT:
+        click.echo(f"Wrote {dest}", err=True)
 
 
 @cli.command("eval")
@@ -285,6 +402,12 @@ def export_cmd(run_dir: Path, fmt: str, dest: Path) -> None:
     metavar="GOLD NEG",
     help="Negatives for the --pair whose reference is the file GOLD; repeatable.",
 )
+@click.option(
+    "--corrections",
+    "corrections_file",
+    type=click.Path(path_type=Path),
+    help="A coder's corrections CSV: agreement of RUN_DIR's verdicts with the coder's.",
+)
 @friendly
 def eval_cmd(
     run_dir: Path | None,
@@ -292,6 +415,7 @@ def eval_cmd(
     negatives: Path | None,
     pairs: tuple[tuple[Path, Path], ...],
     pair_negatives: tuple[tuple[Path, Path], ...],
+    corrections_file: Path | None,
 ) -> None:
     """Score runs against hand-coded references.
 
@@ -303,6 +427,8 @@ def eval_cmd(
         one row per corpus (named by the reference's folder, or its file name
         when folders repeat) and a pooled row over all gold rows together,
         then each corpus's misses; a single --pair prints the detailed form
+    comparator eval RUN_DIR --corrections CORRECTIONS.csv
+        agreement of the tool's verdicts with a coder's: counts, confusion, κ
 
     A reference with a `position` column (accepted, partially-accepted, noted,
     rejected, none) is also scored on position agreement; runs without a
@@ -312,6 +438,9 @@ def eval_cmd(
     from .corpus import load_corpus
     from .report import render_eval
 
+    if corrections_file is not None:
+        _eval_corrections(run_dir, corrections_file, gold or pairs)
+        return
     plan = evaluate.plan_pairs(run_dir, gold, negatives, pairs, pair_negatives)
     golds = [evaluate.read_gold(p.gold) for p in plan]
     negs = [
@@ -339,14 +468,37 @@ def eval_cmd(
     render_eval(_console(), results)
 
 
-@cli.command("config")
-def config_cmd() -> None:
-    """List every setting with its default and meaning (write overrides to a TOML file)."""
-    from .config import Config
+def _eval_corrections(run_dir: Path | None, corrections_file: Path, other: object) -> None:
+    from .corrections import agreement, read_corrections, unknown_corrections
+    from .report import render_agreement
+    from .runs import load_saved
 
-    defaults = Config().as_dict()
-    for name, meaning in Config.meanings().items():
-        click.echo(f"{name} = {defaults[name]!r}\n    {meaning}")
+    if run_dir is None or other:
+        raise ComparatorError(
+            "--corrections needs one RUN_DIR and no --gold/--pair: "
+            "comparator eval RUN_DIR --corrections FILE"
+        )
+    tables, _ = load_saved(run_dir)
+    fixes = read_corrections(corrections_file)
+    for w in unknown_corrections(fixes, [r["concern_id"] for r in tables.concerns]):
+        click.echo(f"Warning: {w}", err=True)
+    render_agreement(_console(), agreement(tables, fixes))
+
+
+@cli.command("config")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
+    help="Print these settings (a TOML file of overrides) instead of the defaults.",
+)
+@friendly
+def config_cmd(config_file: Path | None) -> None:
+    """Print every setting as TOML, with its meaning and range: `comparator config >
+    settings.toml`, edit, then `comparator run --config settings.toml`."""
+    from .config import to_toml
+
+    click.echo(to_toml(_config(config_file, None)), nl=False)
 
 
 @cli.command()

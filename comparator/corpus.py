@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import os
 import re
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from .errors import InputError, ManifestError
 from .ingest import DEFAULT_MAX_BYTES, read_text, supported
@@ -16,7 +18,13 @@ from .ingest import DEFAULT_MAX_BYTES, read_text, supported
 Role = Literal["request", "reply"]
 ROLES: tuple[Role, ...] = ("request", "reply")
 MANIFEST_NAME = "corpus.toml"
-MANIFEST_KEYS = {"file", "id", "role", "author", "addressee", "date", "title", "language"}
+MANIFEST_KEYS = {
+    "file", "id", "role", "author", "addressee", "date", "title", "language", "in_reply_to",
+}  # fmt: skip
+# files of a corpus folder that are never documents, and never warned about: the manifest,
+# a README, and data files (a coder's corrections.csv, a gold.csv beside the documents)
+NOT_DOCUMENTS = {MANIFEST_NAME, "README.md"}
+DATA_SUFFIXES = {".toml", ".json", ".csv", ".yaml", ".yml"}
 
 MONTHS = [
     "january", "february", "march", "april", "may", "june",
@@ -241,6 +249,7 @@ class Document:
     sha256: str
     inferred: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    in_reply_to: tuple[str, ...] = ()  # a reply answers only these requests (doc ids)
 
     @property
     def name(self) -> str:
@@ -249,9 +258,16 @@ class Document:
 
 @dataclass(frozen=True)
 class Corpus:
+    """The documents of a run. `selection` names the files (relative to `root`) when the
+    corpus was given as files rather than a folder, and `roles_given` the roles stated on
+    the command line; both are recorded in the manifest so that `--verify` can reload it."""
+
     root: Path
     documents: tuple[Document, ...]
     manifest_sha256: str | None
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+    selection: tuple[str, ...] | None = None
+    roles_given: tuple[tuple[str, Role], ...] = ()
 
     def by_role(self, role: Role) -> tuple[Document, ...]:
         return tuple(d for d in self.documents if d.role == role)
@@ -262,33 +278,147 @@ def load_corpus(
 ) -> Corpus:
     """Load every supported file of a corpus folder (or one file) with its metadata.
 
+    Files of other types that corpus.toml does not name are skipped, with one warning.
+
     Raises:
         InputError: the folder is missing or empty, or has no requests or no replies.
         ManifestError: corpus.toml has a mistake (reported with its line).
     """
     if not root.exists():
         raise InputError(f"{root}: no such corpus folder; pass a folder of letters and replies")
-    files = [root] if root.is_file() else sorted(p for p in root.iterdir() if p.is_file())
-    manifest_path = root / MANIFEST_NAME if root.is_dir() else None
-    entries = (
-        _read_manifest(manifest_path, files) if manifest_path and manifest_path.exists() else {}
-    )
-    scored = [
-        _document(p, entries.get(p.name), max_bytes, extract_cache)
+    if root.is_file():
+        return load_files([root], {}, max_bytes, extract_cache)
+    files = sorted(p for p in root.iterdir() if p.is_file())
+    manifest_path = root / MANIFEST_NAME
+    entries = _read_manifest(manifest_path, files) if manifest_path.exists() else {}
+    candidates = [
+        p
         for p in files
-        if p.name != MANIFEST_NAME
+        if p.name not in NOT_DOCUMENTS
         and not p.name.startswith(".")
-        and p.name != "README.md"
-        and (supported(p) or p.name in entries or _looks_like_document(p))
+        and (p.suffix.lower() not in DATA_SUFFIXES or p.name in entries)
     ]
+    chosen = [p for p in candidates if supported(p) or p.name in entries]
+    skipped = [p.name for p in candidates if p not in chosen]
+    warnings = (
+        (
+            f"{root}: skipped {len(skipped)} file(s) of unsupported type: {', '.join(skipped)} "
+            f"(name a file in {MANIFEST_NAME} to read it as text)",
+        )
+        if skipped
+        else ()
+    )
+    scored = [_document(p, entries.get(p.name), max_bytes, extract_cache) for p in chosen]
     if not scored:
         raise InputError(
             f"{root}: no documents found; add letters and replies (.txt, .md, .pdf, .docx, .html)"
         )
-    manifest_hash = (
-        _sha256(manifest_path.read_bytes()) if manifest_path and manifest_path.exists() else None
-    )
-    return Corpus(root, decide_roles(scored), manifest_hash)
+    manifest_hash = _sha256(manifest_path.read_bytes()) if manifest_path.exists() else None
+    documents = _checked_threads(_with_ids(decide_roles(scored)), manifest_path)
+    return Corpus(root, documents, manifest_hash, warnings)
+
+
+def load_files(
+    paths: Sequence[Path],
+    roles: Mapping[Path, Role],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    extract_cache: Path | None = None,
+) -> Corpus:
+    """Documents given one by one (`comparator run A.pdf B.pdf --reply C.pdf`), read like a
+    folder of just those files; a corpus.toml beside them (all in one folder) still applies.
+
+    Args:
+        paths: the files, in the order given; roles' keys must be among them.
+        roles: roles stated on the command line; they win over corpus.toml and inference.
+    """
+    files = _unique_files([*paths, *(p for p in roles if p not in paths)])
+    root = Path(os.path.commonpath([str(p.resolve().parent) for p in files]))
+    folders = {p.resolve().parent for p in files}
+    manifest_path = root / MANIFEST_NAME
+    entries: dict[str, dict[str, Any]] = {}
+    manifest_hash = None
+    if len(folders) == 1 and manifest_path.exists():
+        entries = _read_manifest(manifest_path, sorted(p for p in root.iterdir() if p.is_file()))
+        manifest_hash = _sha256(manifest_path.read_bytes())
+    given = {p.resolve(): role for p, role in roles.items()}
+    scored = []
+    for p in sorted(files, key=lambda f: f.resolve()):
+        entry = dict(entries.get(p.name, {}))
+        if p.resolve() in given:
+            entry["role"] = given[p.resolve()]
+        scored.append(_document(p, entry or None, max_bytes, extract_cache))
+    relative = tuple(p.resolve().relative_to(root).as_posix() for p in files)
+    stated = tuple(sorted((p.resolve().relative_to(root).as_posix(), r) for p, r in given.items()))
+    documents = _checked_threads(_with_ids(decide_roles(scored)), manifest_path)
+    return Corpus(root, documents, manifest_hash, (), tuple(sorted(relative)), stated)
+
+
+def load_inputs(
+    paths: Sequence[Path],
+    requests: Sequence[Path] = (),
+    replies: Sequence[Path] = (),
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    extract_cache: Path | None = None,
+    default: Path = Path("seeds"),
+) -> Corpus:
+    """What the command line names: one folder (default: `default`), or files with roles."""
+    roles: dict[Path, Role] = {p: "request" for p in requests}
+    roles.update({p: "reply" for p in replies})
+    both = set(requests) & set(replies)
+    if both:
+        raise InputError(f"{sorted(both)[0]}: given as both --request and --reply; pick one")
+    if not paths and not roles:
+        return load_corpus(default, max_bytes, extract_cache)
+    if len(paths) == 1 and not roles and paths[0].is_dir():
+        return load_corpus(paths[0], max_bytes, extract_cache)
+    if len(paths) == 1 and not roles and not paths[0].exists():
+        return load_corpus(paths[0], max_bytes, extract_cache)  # its message names a folder
+    return load_files(paths, roles, max_bytes, extract_cache)
+
+
+def _checked_threads(documents: tuple[Document, ...], manifest: Path) -> tuple[Document, ...]:
+    """`in_reply_to` belongs on a reply and names requests of the corpus by id."""
+    requests = [d.doc_id for d in documents if d.role == "request"]
+    for d in documents:
+        if d.in_reply_to and d.role != "reply":
+            raise ManifestError(
+                f"{manifest}: {d.name} is a {d.role}, but has in_reply_to; only a reply "
+                "names the requests it answers"
+            )
+        unknown = [i for i in d.in_reply_to if i not in requests]
+        if unknown:
+            raise ManifestError(
+                f"{manifest}: {d.name}: in_reply_to names {unknown[0]!r}, which is not the id "
+                f"of a request here; requests: {', '.join(requests) or 'none'}"
+            )
+    return documents
+
+
+def _unique_files(paths: Sequence[Path]) -> list[Path]:
+    out: list[Path] = []
+    names: dict[str, Path] = {}
+    for p in paths:
+        if not p.exists():
+            raise InputError(f"{p}: no such file; check the path")
+        if p.is_dir():
+            raise InputError(f"{p}: a folder among files; pass one corpus folder, or files only")
+        if p.name in names and names[p.name].resolve() != p.resolve():
+            raise InputError(
+                f"{p}: another file given is also named {p.name} ({names[p.name]}); "
+                "rename one of them"
+            )
+        if p.name not in names:
+            names[p.name] = p
+            out.append(p)
+    return out
+
+
+def _with_ids(documents: tuple[Document, ...]) -> tuple[Document, ...]:
+    """Every document without an id of its own (corpus.toml `id`, or a leading number in
+    its file name) gets the lowest free three-digit number: ids stay short in reports."""
+    taken = {d.doc_id for d in documents if d.doc_id}
+    free = (f"{n:03d}" for n in range(1000) if f"{n:03d}" not in taken)
+    return tuple(d if d.doc_id else replace(d, doc_id=next(free)) for d in documents)
 
 
 def require_both_roles(corpus: Corpus, quoted_concerns: int = 0) -> None:
@@ -301,16 +431,12 @@ def require_both_roles(corpus: Corpus, quoted_concerns: int = 0) -> None:
             )
 
 
-def _looks_like_document(path: Path) -> bool:
-    return path.suffix.lower() not in {".toml", ".json", ".csv", ".yaml", ".yml"}
-
-
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 def _document(
-    path: Path, entry: dict[str, str] | None, max_bytes: int, extract_cache: Path | None
+    path: Path, entry: dict[str, Any] | None, max_bytes: int, extract_cache: Path | None
 ) -> tuple[Document, RoleEvidence]:
     text, warnings = read_text(path, max_bytes, extract_cache)
     entry = entry or {}
@@ -320,7 +446,8 @@ def _document(
     document = Document(
         path=path,
         doc_id=meta.get("id") or default_doc_id(path),
-        role=meta["role"],  # type: ignore[arg-type]
+        in_reply_to=tuple(meta.get("in_reply_to", ())),
+        role=meta["role"],
         author=meta.get("author", ""),
         addressee=meta.get("addressee", ""),
         date=meta.get("date", ""),
@@ -399,12 +526,10 @@ def _weak_role_warning(doc: Document, evidence: RoleEvidence) -> str:
 
 
 def default_doc_id(path: Path) -> str:
-    """A short, stable id: a leading number ('002_…' → '002'), else a slug of the name."""
+    """A leading number of the file name ('002_…' → '002'), else '' (a number is given
+    later, see `_with_ids`)."""
     m = re.match(r"(\d{1,6})[_\-. ]", path.name)
-    if m:
-        return m.group(1)
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", path.stem).strip("-")
-    return slug[:32] or "doc"
+    return m.group(1) if m else ""
 
 
 def infer_metadata(path: Path, text: str, title: str = "") -> dict[str, str]:
@@ -478,17 +603,19 @@ def find_month(text: str) -> str | None:
     return None
 
 
-def _read_manifest(path: Path, files: list[Path]) -> dict[str, dict[str, str]]:
+def _read_manifest(path: Path, files: list[Path]) -> dict[str, dict[str, Any]]:
     raw = path.read_text(encoding="utf-8-sig")
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as e:
         raise ManifestError(f"{path}: not valid TOML ({e}); fix the syntax") from None
     names = {p.name for p in files}
-    entries: dict[str, dict[str, str]] = {}
+    entries: dict[str, dict[str, Any]] = {}
     for i, entry in enumerate(data.get("document", [])):
         _check_entry(path, raw, i, entry, names)
-        entries[entry["file"]] = {k: str(v) for k, v in entry.items()}
+        entries[entry["file"]] = {
+            k: tuple(str(x) for x in v) if k == "in_reply_to" else str(v) for k, v in entry.items()
+        }
     return entries
 
 
@@ -507,6 +634,9 @@ def _check_entry(path: Path, raw: str, i: int, entry: dict[str, object], names: 
         raise fail(
             "file", f"'{file}' is not in the corpus folder; fix the name or remove the entry"
         )
+    replies_to = entry.get("in_reply_to", [])
+    if not isinstance(replies_to, list) or not all(isinstance(x, str) for x in replies_to):
+        raise fail("in_reply_to", 'in_reply_to must be a list of request ids, e.g. ["002"]')
     if "role" in entry and entry["role"] not in ROLES:
         raise fail("role", f'role must be "request" or "reply", not {entry.get("role")!r}')
     date = str(entry.get("date", ""))

@@ -77,6 +77,50 @@ class FakeEmbedder:
         return out / np.where(norms == 0, 1, norms)
 
 
+DEVICE_NAME = re.compile(r"(cpu|cuda|mps|xpu)(:\d+)?")
+
+
+def available_devices() -> list[str]:
+    """The torch devices this machine offers (imports torch)."""
+    try:
+        import torch
+    except ImportError:
+        return ["cpu"]
+    found = ["cpu"]
+    if torch.cuda.is_available():
+        found += [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        found.append("mps")
+    return found
+
+
+def check_device(device: str, load: bool = False) -> None:
+    """Fail with the device's name and what is available: early on a name torch does not
+    know, and (`load`, just before the model loads) on a device this machine lacks.
+
+    Raises:
+        ConfigError: the device is not a torch device, or not present here.
+    """
+    from .errors import ConfigError
+
+    m = DEVICE_NAME.fullmatch(device)
+    if m is None:
+        raise ConfigError(
+            f"--device {device!r}: not a torch device name (cpu, cuda, cuda:N, mps); "
+            f"available here: {', '.join(available_devices())}"
+        )
+    if not load or m.group(1) == "cpu":
+        return
+    available = available_devices()
+    wanted = device if m.group(2) or m.group(1) != "cuda" else "cuda:0"
+    if wanted not in available:
+        raise ConfigError(
+            f"--device {device!r}: not available on this machine (no such GPU, or torch "
+            f"built without it); available here: {', '.join(available)}"
+        )
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model loaded from an installed package or a folder."""
 
@@ -90,6 +134,7 @@ class SentenceTransformerEmbedder:
         self.identity = resolve_model(spec)
         self.batch_size = batch_size
         self.device = device or "cpu"
+        check_device(self.device)
         self.progress = progress
         self._model: object | None = None
 
@@ -106,6 +151,7 @@ class SentenceTransformerEmbedder:
                 raise ModelError(
                     "sentence-transformers is not installed; run `make setup` or pip install -e ."
                 ) from None
+            check_device(self.device, load=True)
             try:
                 self._model = SentenceTransformer(self.identity.path, device=self.device)
             except Exception as e:  # the library raises many kinds; the user needs one line

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import InputError
-from .score import encode_checks
+from .errors import InputError, OutputError
+from .score import CHECK_SEPARATOR, encode_checks
 
 if TYPE_CHECKING:
     from .corpus import Document
@@ -63,6 +63,15 @@ CONCERN_COLUMNS = [
     "timing",
     "start",
     "end",
+]
+# a coder's corrections (see corrections.py); every run has them, corrected or not
+CORRECTION_COLUMNS = [
+    "tool_verdict",
+    "tool_reason",
+    "tool_position",
+    "verdict_source",
+    "coder",
+    "coder_note",
 ]
 MATCH_COLUMNS = [
     "concern_id",
@@ -244,6 +253,13 @@ def segment_rows(analysis_seg: Segmentation, roles: Mapping[str, str]) -> list[R
     return rows
 
 
+def concern_columns(rows: list[Row]) -> list[str]:
+    """The concerns.csv header: the correction columns too when the rows have them (runs
+    made before corrections existed do not)."""
+    extra = [c for c in CORRECTION_COLUMNS if rows and c in rows[0]]
+    return CONCERN_COLUMNS + extra
+
+
 def to_csv(rows: list[Row], columns: list[str]) -> str:
     """RFC 4180 CSV (CRLF line ends, quotes where needed), UTF-8 without BOM."""
     buf = io.StringIO()
@@ -259,15 +275,59 @@ def to_csv(rows: list[Row], columns: list[str]) -> str:
     return buf.getvalue()
 
 
+# The types of the columns that are not text, for JSON and for `comparator.load_run`.
+# Labels and numbers as printed ("8.10", "115.1") stay text: 8.10 is not 8.1.
+INT_COLUMNS = frozenset({"start", "end", "rank", "sentences"})
+FLOAT_COLUMNS = frozenset(
+    {
+        "confidence",
+        "similarity",
+        "coverage",
+        "specificity",
+        "deflection",
+        "dense",
+        "lexical",
+        "fused",
+        "sentence_similarity",
+    }
+)
+LIST_COLUMNS = {"covered": "; ", "missing": "; ", "cues": "; ", "checks": CHECK_SEPARATOR}
+BOOL_COLUMNS = {"paired": "yes"}
+
+
+def typed(row: Row) -> dict[str, object]:
+    """A row with numbers as numbers, lists as lists, yes/no as booleans, empty as None."""
+    out: dict[str, object] = {}
+    for key, value in row.items():
+        if value == "" or value is None:
+            out[key] = [] if key in LIST_COLUMNS else None
+        elif key in INT_COLUMNS:
+            out[key] = int(value)
+        elif key in FLOAT_COLUMNS:
+            out[key] = float(value)
+        elif key in LIST_COLUMNS:
+            out[key] = value.split(LIST_COLUMNS[key])
+        elif key in BOOL_COLUMNS:
+            out[key] = value == BOOL_COLUMNS[key]
+        else:
+            out[key] = value
+    return out
+
+
 def to_json(t: RunTables) -> str:
-    return (
-        json.dumps(
-            {"concerns": t.concerns, "matches": t.matches, "passages": t.passages},
-            ensure_ascii=False,
-            indent=2,
-        )
-        + "\n"
-    )
+    """The run's tables as one JSON object of typed rows (see `typed`)."""
+    data = {
+        "concerns": [typed(r) for r in t.concerns],
+        "matches": [typed(r) for r in t.matches],
+        "passages": [typed(r) for r in t.passages],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def concerns_json(rows: list[Row], run_id: str) -> str:
+    """Concerns (a slice of a run) as typed JSON, for `comparator show --format json`."""
+    data = {"run_id": run_id, "concerns": [typed(r) for r in rows]}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def read_csv(path: Path) -> list[Row]:
@@ -286,3 +346,31 @@ def read_tables(run_dir: Path) -> RunTables:
         read_csv(run_dir / "matches.csv"),
         read_csv(run_dir / "passages.csv"),
     )
+
+
+def write_tables(t: RunTables, fmt: str, dest: Path, force: bool = False) -> None:
+    """`comparator export`: one JSON file, or the three CSV files in a folder; `-` writes
+    the JSON (or concerns.csv) to stdout. Existing files are replaced only with `force`.
+
+    Raises:
+        OutputError: a file exists (without force) or cannot be written.
+    """
+    from . import atomic
+
+    concerns = to_csv(t.concerns, concern_columns(t.concerns))
+    if fmt == "json":
+        atomic.write_output(dest, to_json(t), force)
+        return
+    if dest == atomic.STDOUT:
+        atomic.write_output(dest, concerns)
+        return
+    files = {
+        "concerns.csv": concerns,
+        "matches.csv": to_csv(t.matches, MATCH_COLUMNS),
+        "passages.csv": to_csv(t.passages, PASSAGE_COLUMNS),
+    }
+    existing = [dest / n for n in files if (dest / n).exists()]
+    if existing and not force:
+        raise OutputError(f"{existing[0]}: already exists; pass --force to replace it")
+    for name, text in files.items():
+        atomic.write_output(dest / name, text, force=True)

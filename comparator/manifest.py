@@ -31,11 +31,16 @@ KEY_PACKAGES = (
 )
 
 
-def run_id(corpus: Corpus, config: Config, model: ModelIdentity) -> str:
-    """Derived from content only: same inputs, model and settings → same id."""
+def run_id(corpus: Corpus, config: Config, model: ModelIdentity, corrections: str = "") -> str:
+    """Derived from content only: same inputs, model, settings (and corrections file, by
+    its sha256) → same id."""
     digest = hashlib.sha256()
     for d in corpus.documents:
         digest.update(f"{d.name}\0{d.sha256}\0{d.role}\0{d.date}\0{d.doc_id}\n".encode())
+        if d.in_reply_to:
+            digest.update(f"in_reply_to\0{','.join(d.in_reply_to)}\n".encode())
+    if corrections:
+        digest.update(f"corrections\0{corrections}\n".encode())
     digest.update(json.dumps(config.as_dict(), sort_keys=True).encode())
     digest.update(f"{model.name}\0{model.version}\0{model.weights_sha256}".encode())
     digest.update(__version__.encode())
@@ -104,10 +109,16 @@ def build(
         },
         "config": config.as_dict(),
         "corpus": str(corpus.root),
+        **(
+            {"selection": list(corpus.selection), "roles_given": list(corpus.roles_given)}
+            if corpus.selection is not None
+            else {}
+        ),
         "corpus_manifest_sha256": corpus.manifest_sha256,
         "inputs": [
             {
                 "file": d.name,
+                "id": d.doc_id,
                 "sha256": d.sha256,
                 "role": d.role,
                 "author": d.author,
@@ -115,6 +126,7 @@ def build(
                 "date": d.date,
                 "title": d.title,
                 "inferred": list(d.inferred),
+                **({"in_reply_to": list(d.in_reply_to)} if d.in_reply_to else {}),
             }
             for d in corpus.documents
         ],

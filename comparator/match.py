@@ -6,7 +6,7 @@ are matched against every reply passage of the corpus.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,11 +96,13 @@ def match_concerns(
     vectors: Vectors,
     config: Config,
     chunk_rows: int = 256,
+    allowed: Mapping[str, np.ndarray] | None = None,
 ) -> dict[str, tuple[Evidence, ...]]:
     """Ranked evidence per concern id: paired answer passages first, then the best of the rest.
 
     Concerns are scored in chunks against all passages, so memory stays at
-    chunk_rows x passages floats however large the corpus.
+    chunk_rows x passages floats however large the corpus. `allowed` (request file →
+    mask over passages) keeps a request's concerns to the replies of its exchange.
     """
     if not passages:
         return {c.concern_id: () for c in concerns}
@@ -112,10 +114,12 @@ def match_concerns(
         dense = vectors.concerns[start : start + len(chunk)] @ vectors.passages.T
         lexical = np.stack([index.scores(c.text) for c in chunk])
         fused, scaled = fused_scores(dense, lexical, config.dense_weight)
-        best, _ = _top_k_rows(fused, min(len(passages), config.top_k + 1))
+        masks = _masks(chunk, allowed, len(passages))
+        best, _ = _top_k_rows(np.where(masks, fused, -np.inf), min(len(passages), config.top_k + 1))
         for j, concern in enumerate(chunk):
             paired = [row_of[p] for p in concern.paired_passages if p in row_of]
-            others = [int(i) for i in best[j] if int(i) not in paired][: config.top_k]
+            others = [int(i) for i in best[j] if int(i) not in paired and masks[j, int(i)]]
+            others = others[: config.top_k]
             rows = _rank_paired(paired, fused[j], _opens_with_answer(concern, passages, paired))
             rows += others
             ci = start + j
@@ -126,6 +130,16 @@ def match_concerns(
                 for rank, r in enumerate(rows, start=1)
             )
     return out
+
+
+def _masks(
+    chunk: Sequence[Concern], allowed: Mapping[str, np.ndarray] | None, n: int
+) -> np.ndarray:
+    """Which passages each concern of the chunk may be matched with (all, by default)."""
+    everything = np.ones(n, dtype=bool)
+    if not allowed:
+        return np.ones((len(chunk), n), dtype=bool)
+    return np.stack([allowed.get(c.doc, everything) for c in chunk])
 
 
 def _opens_with_answer(concern: Concern, passages: Sequence[ReplyPassage], rows: list[int]) -> bool:

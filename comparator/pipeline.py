@@ -21,6 +21,7 @@ from .position import stated_position
 from .score import Decision, Reason, Stance, decide
 from .segment import Concern, ReplyPassage, Segmentation, imperative_start, segment_corpus
 from .signals import Coverage, EvidenceSignals, coverage, read_evidence, refusal_coverage
+from .threads import allowed_passages, restrict
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ def analyse(
     corpus: Corpus, config: Config, embedder: Embedder, cache: EmbeddingCache | None
 ) -> Analysis:
     seg = segment_corpus(corpus, config.passage_max_chars)
+    threads = allowed_passages(corpus, seg)  # in_reply_to: each reply answers its requests
+    seg = restrict(seg, threads)
     require_both_roles(corpus, sum(c.quoted for c in seg.concerns))
     if not seg.concerns:
         raise InputError(_no_concerns(corpus))
@@ -75,7 +78,7 @@ def analyse(
         for c in seg.concerns
     }
     vectors, concept_vecs = _embed(seg, concepts, embedder, cache)
-    matches = match_concerns(seg.concerns, seg.passages, vectors, config)
+    matches = match_concerns(seg.concerns, seg.passages, vectors, config, allowed=threads)
     docs = {d.name: d for d in corpus.documents}
     passages = {p.passage_id: (i, p) for i, p in enumerate(seg.passages)}
     answered_in, answered_by = _answered_in(seg.concerns)

@@ -24,9 +24,39 @@ VERDICT_STYLE = {"answered": "bold green", "deflected": "bold yellow", "ignored"
 VERDICTS = ("answered", "deflected", "ignored")
 
 
+WIDE_FROM = 120  # terminal columns above which the wide layout is the default
+NARROW_CUT = 120  # characters of a concern or evidence sentence shown in the narrow layout
+WIDE_CUT = 600  # ... and in the wide one, cut at a sentence end
+LONGEST_KEPT_WORD = 24  # a text column is at least this wide if a word needs it (URLs fold)
+
+
+def document_text(text: str) -> str:
+    """Text taken from a document, made safe to show in a terminal. The one place where
+    document text enters the report, so that escaping applies everywhere."""
+    return text
+
+
 def short(text: str, limit: int) -> str:
+    """The text on one line, cut at a word boundary (never inside a word) with '…'."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def sentence_cut(text: str, limit: int) -> str:
+    """The text whole when it fits, else up to the last sentence end that fits (or a word
+    boundary when no sentence ends in the first third)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    ends = [m.end() for m in re.finditer(r"[.?!;](?=\s)", text[:limit])]
+    if ends and ends[-1] > limit // 3:
+        return text[: ends[-1]] + " …"
+    return short(text, limit)
 
 
 def verdict_text(verdict: str) -> Text:
@@ -35,7 +65,7 @@ def verdict_text(verdict: str) -> Text:
 
 def highlighted(snippet: str, terms: Iterable[str]) -> Text:
     """The snippet with the concern's covered key terms in bold."""
-    text = Text(snippet)
+    text = Text(document_text(snippet))
     words = sorted({w for t in terms for w in t.split() if len(w) > 2}, key=len, reverse=True)
     if words:
         pattern = r"\b(" + "|".join(re.escape(w) for w in words) + r")\w*"
@@ -43,29 +73,58 @@ def highlighted(snippet: str, terms: Iterable[str]) -> Text:
     return text
 
 
+def fit_words(table: Table, cells: list[list[Text | str]]) -> None:
+    """Make each column at least as wide as its longest word (up to LONGEST_KEPT_WORD), so
+    that rich wraps between words and never folds one."""
+    for i, column in enumerate(table.columns):
+        longest = max(
+            (len(w) for row in cells for w in str(row[i]).split()),
+            default=0,
+        )
+        column.min_width = max(column.min_width or 0, min(longest, LONGEST_KEPT_WORD))
+
+
+def readable_title(title: str) -> str:
+    """A title made from a file name ('Behaviour-Change-Report') reads with spaces."""
+    return re.sub(r"[-_]+", " ", title) if title and " " not in title else title
+
+
+def request_label(doc_id: str, title: str) -> str:
+    """The request as '<id> <title>', its id once even when the title is only the id."""
+    title = readable_title(title)
+    if not title or title == doc_id or readable_title(doc_id) == title:
+        return doc_id
+    return f"{doc_id} {title}"
+
+
 def scorecard(rows: list[Row], titles: dict[str, str]) -> Table:
     table = Table(title="Scorecard", title_justify="left", expand=True)
-    table.add_column("Request", overflow="fold", ratio=3)
+    table.add_column("Request", ratio=3)
     table.add_column("n", justify="right")
     for v in VERDICTS:
         table.add_column(v, justify="right", style=VERDICT_STYLE[v])
-    table.add_column("top reasons", overflow="fold", ratio=2)
+    table.add_column("top reasons", ratio=2)
     table.columns[0].min_width = 20
     by_doc: dict[str, list[Row]] = {}
     for r in rows:
         by_doc.setdefault(r["request_doc"], []).append(r)
+    cells: list[list[Text | str]] = []
     for doc, doc_rows in by_doc.items():
         prefix = doc_rows[0]["concern_id"].rsplit("-", 1)[0]
         quoted = " (quoted in the reply)" if doc_rows[0]["reply_doc"] == doc else ""
-        label = f"{prefix} {short(titles.get(doc, doc), 60)}{quoted}"
-        table.add_row(*_score_cells(label, doc_rows))
-    if len(by_doc) > 1:
+        label = short(request_label(prefix, document_text(titles.get(doc, ""))), 60)
+        cells.append(_score_cells(label + quoted, doc_rows))
+    total = _score_cells("All requests", rows) if len(by_doc) > 1 else None
+    fit_words(table, cells + ([total] if total else []))
+    for row in cells:
+        table.add_row(*row)
+    if total:
         table.add_section()
-        table.add_row(*_score_cells("All requests", rows))
+        table.add_row(*total)
     return table
 
 
-def _score_cells(label: str, rows: list[Row]) -> list[str]:
+def _score_cells(label: str, rows: list[Row]) -> list[Text | str]:
     counts = Counter(r["verdict"] for r in rows)
     n = len(rows)
     cells = [f"{counts[v]} ({100 * counts[v] / n:.0f}%)" if n else "0" for v in VERDICTS]
@@ -73,36 +132,127 @@ def _score_cells(label: str, rows: list[Row]) -> list[str]:
     return [label, str(n), *cells, ", ".join(f"{k.split(':')[1]} {c}" for k, c in reasons)]
 
 
-def concerns_table(rows: list[Row]) -> Table:
-    table = Table(title="Concerns", title_justify="left", show_lines=True, expand=True)
-    table.add_column("ID", no_wrap=True)
-    table.add_column("Verdict", no_wrap=True)
-    table.add_column("Concern", ratio=3, overflow="fold")
-    table.add_column("Evidence (reply passage)", ratio=3, overflow="fold")
-    table.add_column("Not addressed", ratio=2, overflow="fold")
-    for r in rows:
-        verdict = verdict_text(r["verdict"])
-        verdict.append(f"\n{r['reason'].split(':')[1]}", style="dim")
-        verdict.append(f"\nconf {r['confidence']}", style="dim")
-        if r.get("position", "none") not in ("", "none"):
-            verdict.append(f"\n{r['position']}", style="bold")
-        concern = Text(f"{r['label']}: ", style="dim") if r.get("label") else Text()
-        concern.append(short(r["text"], 120))
-        if r["verdict"] == "ignored":
-            evidence = Text("— no relevant passage", style="dim")
-        else:
-            evidence = highlighted(short(r["evidence_sentence"], 120), r["covered"].split("; "))
-            evidence.append(
-                f"\n{r['reply_passage_id']} · sim {float(r['similarity']):.2f}"
-                f"{' · ' + r['timing'] if r['timing'] == 'prior' else ''}",
-                style="dim",
-            )
-        missing = "all of it" if r["verdict"] == "ignored" else short(r["missing"], 80) or "—"
-        table.add_row(r["concern_id"], verdict, concern, evidence, missing)
+def _corrected(r: Row) -> bool:
+    return r.get("verdict_source") == "coder"
+
+
+def _verdict_cell(r: Row, wide: bool) -> Text:
+    verdict = verdict_text(r["verdict"])
+    if _corrected(r):
+        verdict.append(" ✎", style="bold")
+    verdict.append(f"\n{r['reason'].split(':')[1]}", style="dim")
+    verdict.append(f"\nconf {r['confidence']}", style="dim")
+    if _corrected(r):
+        coder = f" {r['coder']}" if r.get("coder") else " coder"
+        verdict.append(f"\n✎{coder}\ntool: {r['tool_verdict']}", style="bold")
+    if wide and r.get("position", "none") not in ("", "none"):
+        verdict.append(f"\n{r['position']}", style="bold")
+    return verdict
+
+
+def _concern_cell(r: Row, limit: int, wide: bool) -> Text:
+    concern = Text(f"{r['label']}: ", style="dim") if r.get("label") else Text()
+    cut = sentence_cut if wide else short
+    concern.append(cut(document_text(r["text"]), limit))
+    return concern
+
+
+def _evidence_cell(r: Row, limit: int, wide: bool) -> Text:
+    evidence = Text()
+    if not wide and r.get("position", "none") not in ("", "none"):
+        evidence.append(f"position: {r['position']}\n", style="bold")
+    if (r["verdict"] == "ignored" and not _corrected(r)) or not r["evidence_sentence"]:
+        evidence.append("— no relevant passage", style="dim")
+    else:
+        cut = sentence_cut if wide else short
+        terms = r["covered"].split("; ")
+        evidence.append_text(highlighted(cut(r["evidence_sentence"], limit), terms))
+        evidence.append(
+            f"\n{r['reply_passage_id']} · sim {float(r['similarity'] or 0):.2f}"
+            f"{' · ' + r['timing'] if r['timing'] == 'prior' else ''}",
+            style="dim",
+        )
+    if not wide:
+        missing = _missing(r, 80)
+        if missing != "—":
+            evidence.append(f"\nnot addressed: {missing}", style="dim")
+    return evidence
+
+
+def _missing(r: Row, limit: int) -> str:
+    if r.get("tool_verdict", r["verdict"]) == "ignored":
+        return "all of it"
+    return short(document_text(r["missing"]), limit) or "—"
+
+
+def concerns_table(rows: list[Row], wide: bool = False, title: str = "Concerns") -> Table:
+    """Narrow (three columns: what was asked, what was answered) or wide (five)."""
+    table = Table(title=title, title_justify="left", show_lines=True, expand=True)
+    limit = WIDE_CUT if wide else NARROW_CUT
+    cells: list[list[Text | str]]
+    if wide:
+        table.add_column("ID", no_wrap=True)
+        table.add_column("Verdict")
+        table.add_column("Concern", ratio=3)
+        table.add_column("Evidence (reply passage)", ratio=3)
+        table.add_column("Not addressed", ratio=2)
+        cells = [
+            [
+                r["concern_id"],
+                _verdict_cell(r, wide),
+                _concern_cell(r, limit, wide),
+                _evidence_cell(r, limit, wide),
+                _missing(r, 300),
+            ]
+            for r in rows
+        ]
+    else:
+        table.add_column("ID · verdict")
+        table.add_column("Concern", ratio=1)
+        table.add_column("Evidence (reply passage)", ratio=1)
+        cells = [
+            [
+                Text(f"{r['concern_id']}\n", style="bold") + _verdict_cell(r, wide),
+                _concern_cell(r, limit, wide),
+                _evidence_cell(r, limit, wide),
+            ]
+            for r in rows
+        ]
+    fit_words(table, cells)
+    for row in cells:
+        table.add_row(*row)
     return table
 
 
-def render_report(console: Console, t: RunTables, manifest: dict[str, Any]) -> None:
+def exchanges(manifest: dict[str, Any]) -> dict[str, list[str]]:
+    """Request id → ids of the replies that answer it, when any reply names its requests
+    (`in_reply_to` in corpus.toml); empty when every reply answers every request."""
+    inputs = manifest.get("inputs", [])
+    if not any(i.get("in_reply_to") for i in inputs):
+        return {}
+    replies = [i for i in inputs if i.get("role") == "reply"]
+    out: dict[str, list[str]] = {}
+    for i in inputs:
+        if i.get("role") == "request":
+            rid = i.get("id", "")
+            out[rid] = [
+                str(r.get("id", ""))
+                for r in replies
+                if rid in r.get("in_reply_to", []) or not r.get("in_reply_to")
+            ]
+    return out
+
+
+def render_report(
+    console: Console,
+    t: RunTables,
+    manifest: dict[str, Any],
+    wide: bool | None = None,
+    sliced: tuple[str, int] | None = None,
+) -> None:
+    """The whole report; `wide` None picks the layout from the console's width, and
+    `sliced` (filters, concerns in the run) says that only some concerns are shown."""
+    wide = console.width > WIDE_FROM if wide is None else wide
     titles = {i["file"]: i.get("title", "") for i in manifest.get("inputs", [])}
     model = manifest.get("model", {})
     console.print(Text(f"comparator run {manifest.get('run_id', '')}", style="bold"))
@@ -112,8 +262,29 @@ def render_report(console: Console, t: RunTables, manifest: dict[str, Any]) -> N
         f"{model.get('name', '')} {model.get('version', '')}",
         style="dim",
     )
+    if sliced:
+        console.print(
+            f"showing {len(t.concerns)} of {sliced[1]} concerns ({sliced[0]})", style="bold"
+        )
     console.print(scorecard(t.concerns, titles))
-    console.print(concerns_table(t.concerns))
+    threads = exchanges(manifest)
+    if threads:
+        for request, replies in threads.items():
+            rows = [r for r in t.concerns if r["concern_id"].rsplit("-", 1)[0] == request]
+            if rows:
+                title = f"Exchange {request} ← {', '.join(replies) or 'no reply'}"
+                console.print(concerns_table(rows, wide, title))
+        rest = [r for r in t.concerns if r["concern_id"].rsplit("-", 1)[0] not in threads]
+        if rest:
+            console.print(concerns_table(rest, wide, "Concerns quoted in replies"))
+    else:
+        console.print(concerns_table(t.concerns, wide))
+    corrected = sum(_corrected(r) for r in t.concerns)
+    if corrected:
+        console.print(
+            f"✎ {corrected} concern(s) corrected by a coder (marked ✎, with the tool's verdict).",
+            style="bold",
+        )
     console.print(
         "Legend: answered = the reply engages the ask; deflected = on topic but not "
         "engaging it; ignored = no relevant passage. `comparator show RUN "
@@ -139,6 +310,16 @@ def render_detail(
         + verdict_text(row["verdict"])
         + Text(f"  {row['reason']}  confidence {row['confidence']}")
     )
+    if _corrected(row):
+        note = f"; note: {document_text(row['coder_note'])}" if row.get("coder_note") else ""
+        console.print(
+            Text(
+                f"✎ corrected by {row.get('coder') or 'a coder'}: the tool said "
+                f"{row['tool_verdict']} ({row['tool_reason']}, position "
+                f"{row['tool_position']}){note}",
+                style="bold",
+            )
+        )
     console.print(
         f"{row['request_doc']} · {row['kind']} {row['number']} · section: "
         f"{row['section'] or '—'} · addressee: {row['addressee'] or '—'}",
@@ -231,7 +412,7 @@ def plain(render: Callable[[Console], None], width: int = 80) -> str:
 def render_segmentation(console: Console, corpus: Any, seg: Any) -> None:
     """Documents with their metadata (inferred fields marked *), then every concern and passage."""
     docs = Table(title="Documents", title_justify="left", expand=True)
-    for col in ("file", "role", "date", "author", "concerns", "passages"):
+    for col in ("id", "file", "role", "date", "author", "concerns", "passages"):
         docs.add_column(col, overflow="fold")
     n_concerns = Counter(c.doc for c in seg.concerns)
     n_passages = Counter(p.doc for p in seg.passages)
@@ -241,6 +422,7 @@ def render_segmentation(console: Console, corpus: Any, seg: Any) -> None:
             return f"{value or '?'}*" if field in inferred else value
 
         docs.add_row(
+            d.doc_id,
             d.name,
             mark("role", d.role),
             mark("date", d.date),
@@ -442,3 +624,35 @@ def _eval_problems(result: Any) -> list[tuple[str, str, str]]:
         if position:
             out.append((x.concern_id, position, x.anchor))
     return out
+
+
+def render_agreement(console: Console, a: Any) -> None:
+    """The tool's verdicts against a coder's (`comparator eval RUN --corrections FILE`)."""
+    table = Table(title="Tool against coder", title_justify="left")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("concerns in the run", str(a.total))
+    table.add_row("concerns the coder corrected or confirmed", str(a.coded))
+    table.add_row("same verdict", str(a.same_verdict))
+    table.add_row("verdict changed by the coder", str(len(a.changed)))
+    table.add_row("κ over the coded concerns", _figure(a.kappa, 2))
+    table.add_row("κ over all concerns (uncoded = agreed)", _figure(a.kappa_all, 2))
+    if a.positions_coded:
+        table.add_row(
+            "same position (of those the coder gave)", f"{a.same_position} of {a.positions_coded}"
+        )
+    console.print(table)
+    conf = Table(title="Coded concerns (rows: tool; columns: coder)", title_justify="left")
+    conf.add_column("tool \\ coder")
+    for v in VERDICTS:
+        conf.add_column(v, justify="right")
+    for t in VERDICTS:
+        conf.add_row(t, *(str(a.confusion.get((t, c), 0)) for c in VERDICTS))
+    console.print(conf)
+    if a.changed:
+        changed = Table(title="Changed verdicts", title_justify="left")
+        for col in ("concern", "tool", "coder"):
+            changed.add_column(col)
+        for row in a.changed:
+            changed.add_row(*row)
+        console.print(changed)

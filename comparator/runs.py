@@ -20,13 +20,22 @@ from typing import Any
 from . import atomic, export, manifest
 from .cache import EmbeddingCache
 from .config import Config
-from .corpus import Corpus, load_corpus, require_both_roles
+from .corpus import Corpus, load_corpus, load_files, require_both_roles
+from .corrections import Corrections, read_corrections, unknown_corrections
+from .corrections import apply as apply_corrections
 from .embed import Embedder, FakeEmbedder, SentenceTransformerEmbedder
 from .errors import ComparatorError, OutputError
 from .pipeline import Analysis, analyse
 from .report import plain, render_report
 
-RUN_FILES = ("concerns.csv", "matches.csv", "passages.csv", "report.txt", "manifest.json")
+RUN_FILES = (
+    "concerns.csv",
+    "matches.csv",
+    "passages.csv",
+    "report.txt",
+    "report.html",
+    "manifest.json",
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,7 @@ class RunOutcome:
     path: Path
     reused: bool
     analysis: Analysis | None
+    correction_warnings: tuple[str, ...] = ()
 
 
 def check_writable(folder: Path) -> None:
@@ -65,38 +75,58 @@ def execute(
     out_root: Path,
     cache_root: Path | None,
     force: bool = False,
+    corrections: Corrections | None = None,
 ) -> RunOutcome:
-    """Analyse the corpus and write its run folder, unless an identical run exists."""
+    """Analyse the corpus and write its run folder, unless an identical run exists; a
+    coder's corrections are applied on top (and are part of what makes a run identical)."""
     require_both_roles(corpus, quoted_concerns=1 if corpus.by_role("reply") else 0)
     check_writable(out_root)
-    rid = manifest.run_id(corpus, config, embedder.identity)
+    rid = manifest.run_id(
+        corpus, config, embedder.identity, corrections.sha256 if corrections else ""
+    )
     target = out_root / rid
     if (target / "manifest.json").exists() and not force:
-        return RunOutcome(target, True, None)
+        ids = [r["concern_id"] for r in export.read_csv(target / "concerns.csv")]
+        return RunOutcome(target, True, None, tuple(unknown_corrections(corrections, ids)))
     _remove_stale_staging(out_root)
     cache = EmbeddingCache(cache_root, embedder.identity) if cache_root else None
     analysis = analyse(corpus, config, embedder, cache)
-    files = render_files(analysis, rid)
+    files, warned = render_files(analysis, rid, corrections)
     _install(out_root, target, files)
-    return RunOutcome(target, False, analysis)
+    return RunOutcome(target, False, analysis, warned)
 
 
-def render_files(analysis: Analysis, rid: str) -> dict[str, bytes]:
-    """Every file of the run folder, as bytes; the manifest comes last (it hashes the rest)."""
-    t = export.tables(analysis)
+def render_files(
+    analysis: Analysis, rid: str, fixes: Corrections | None = None
+) -> tuple[dict[str, bytes], tuple[str, ...]]:
+    """Every file of the run folder, as bytes, and the warnings about corrections; the
+    manifest comes last (it hashes the rest)."""
+    from .html_report import render_html
+
+    t = apply_corrections(export.tables(analysis), fixes)
+    warned = tuple(unknown_corrections(fixes, [r["concern_id"] for r in t.concerns]))
     files = {
-        "concerns.csv": export.to_csv(t.concerns, export.CONCERN_COLUMNS).encode(),
+        "concerns.csv": export.to_csv(t.concerns, export.concern_columns(t.concerns)).encode(),
         "matches.csv": export.to_csv(t.matches, export.MATCH_COLUMNS).encode(),
         "passages.csv": export.to_csv(t.passages, export.PASSAGE_COLUMNS).encode(),
     }
     stats = {"hits": analysis.cache.hits, "misses": analysis.cache.misses}
     record = manifest.build(
-        rid, analysis.corpus, analysis.config, analysis.model, files, stats, analysis.warnings
+        rid,
+        analysis.corpus,
+        analysis.config,
+        analysis.model,
+        files,
+        stats,
+        analysis.warnings + warned,
     )
-    files["report.txt"] = plain(lambda c: render_report(c, t, record)).encode()
+    if fixes is not None:
+        record["corrections"] = {"file": str(fixes.path), "sha256": fixes.sha256}
+    files["report.txt"] = plain(lambda c: render_report(c, t, record, wide=False)).encode()
+    files["report.html"] = render_html(t, record).encode()
     record["outputs"] = manifest.hash_outputs(files)
     files["manifest.json"] = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode()
-    return files
+    return files, warned
 
 
 def _install(out_root: Path, target: Path, files: dict[str, bytes]) -> None:
@@ -143,15 +173,27 @@ def verify(
     """Re-run a saved run from its manifest; return the differences (empty when identical)."""
     saved = manifest.read(run_dir)
     config = Config().with_overrides(saved["config"], source=str(run_dir / "manifest.json"))
-    corpus = load_corpus(
-        Path(saved["corpus"]), extract_cache=cache_root / "extracted" if cache_root else None
+    corpus = _reload(saved, cache_root / "extracted" if cache_root else None)
+    fixes = (
+        read_corrections(Path(saved["corrections"]["file"])) if saved.get("corrections") else None
     )
     embedder = embedder_for(config)
     with tempfile.TemporaryDirectory() as tmp:
-        outcome = execute(corpus, config, embedder, Path(tmp), cache_root, force=True)
+        outcome = execute(corpus, config, embedder, Path(tmp), cache_root, True, fixes)
         fresh = manifest.read(outcome.path)
         differences = _compare(saved, fresh, run_dir, outcome.path)
     return differences
+
+
+def _reload(saved: dict[str, Any], extract_cache: Path | None) -> Corpus:
+    """The corpus a manifest names: its folder, or the files given one by one."""
+    root = Path(saved["corpus"])
+    if saved.get("selection") is None:
+        return load_corpus(root, extract_cache=extract_cache)
+    roles = {root / name: role for name, role in saved.get("roles_given", [])}
+    return load_files(
+        [root / name for name in saved["selection"]], roles, extract_cache=extract_cache
+    )
 
 
 def _compare(saved: dict[str, Any], fresh: dict[str, Any], old: Path, new: Path) -> list[str]:

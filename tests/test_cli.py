@@ -32,13 +32,14 @@ def run_mini(tmp_path: Path, *extra: str) -> Path:
     return run_dir
 
 
-def test_run_writes_the_five_files_and_golden_outputs(tmp_path: Path) -> None:
+def test_run_writes_the_six_files_and_golden_outputs(tmp_path: Path) -> None:
     run_dir = run_mini(tmp_path)
     assert sorted(p.name for p in run_dir.iterdir()) == [
         "concerns.csv",
         "manifest.json",
         "matches.csv",
         "passages.csv",
+        "report.html",
         "report.txt",
     ]
     check_golden("mini_concerns.csv", (run_dir / "concerns.csv").read_text(encoding="utf-8"))
@@ -60,7 +61,7 @@ def test_two_runs_give_byte_identical_tables(tmp_path: Path) -> None:
     first = run_mini(tmp_path / "a")
     second = run_mini(tmp_path / "b")
     assert first.name == second.name
-    for name in ("concerns.csv", "matches.csv", "passages.csv", "report.txt"):
+    for name in ("concerns.csv", "matches.csv", "passages.csv", "report.txt", "report.html"):
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
 
 
@@ -69,7 +70,13 @@ def test_manifest_records_inputs_model_config_and_outputs(tmp_path: Path) -> Non
     assert [i["file"] for i in manifest["inputs"]] == ["letter.md", "reply.md", "update.md"]
     assert manifest["model"]["name"] == "comparator-fake"
     assert manifest["config"]["ignore_coverage"] == 0.2
-    assert set(manifest["outputs"]) == {"concerns.csv", "matches.csv", "passages.csv", "report.txt"}
+    assert set(manifest["outputs"]) == {
+        "concerns.csv",
+        "matches.csv",
+        "passages.csv",
+        "report.html",
+        "report.txt",
+    }
     assert len(manifest["inputs"][0]["sha256"]) == 64
 
 
@@ -193,7 +200,17 @@ REPLY = (MINI / "reply.md").read_bytes()
         (
             {"letter.md": LETTER, "reply.rtf": b"{\\rtf1 hi}"},
             ["run", "{corpus}"],
+            "corpus has no reply documents",
+        ),
+        (
+            {"letter.md": LETTER, "reply.rtf": b"{\\rtf1 hi}"},
+            ["run", "{corpus}/letter.md", "{corpus}/reply.rtf"],
             "unsupported file type '.rtf'; supported: .txt, .md",
+        ),
+        (
+            {"letter.md": LETTER},
+            ["run", "{corpus}/letter.md", "{corpus}/reply.md"],
+            "reply.md: no such file",
         ),
         (
             {
@@ -246,8 +263,8 @@ def test_a_lone_reply_that_quotes_its_questions_is_analysed(tmp_path: Path) -> N
         ["run", str(corpus), *FAKE, "--out", str(tmp_path / "o"), "--cache", str(tmp_path / "e")],
     )
     assert result.exit_code == 0, result.output
-    assert "R1-Q01" not in result.output  # ids come from the file name here
-    assert "reply-Q01" in result.output
+    assert "R1-Q01" not in result.output  # the corpus.toml id is not there
+    assert "000-Q01" in result.output  # a file without a number of its own gets 000
 
 
 def test_unknown_config_key_is_named(tmp_path: Path) -> None:
