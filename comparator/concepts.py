@@ -51,7 +51,7 @@ FRAMING = frozenset(
     policies appropriate adequate sufficient all such other possible concrete specific
     account view part kind type types form forms extent manner use party
     parties information measures steps need view status situation practice practices
-    level levels process processes provision provisions right rights others principle
+    level levels process processes provision provisions others principle
     principles consideration states committee particular accordance compliance fact circumstances
     paragraph paragraphs rule rules procedure year years adoption observation observations
     recommendation recommendations implementation
@@ -59,6 +59,8 @@ FRAMING = frozenset(
     """.split()  # noqa: SIM905
 )
 
+# Heads that name a concept only with their tail: "the right to life", "rights of the child".
+NEEDS_TAIL = frozenset(("right", "rights"))
 # Prepositions whose phrase names part of the same thing: "access to justice", "violence
 # against women", "moratorium on executions", "children in detention".
 TAIL_PREPOSITIONS = frozenset("of to for against on in from under".split())  # noqa: SIM905
@@ -166,6 +168,7 @@ def _coordinated_start(sentence: list[_Token], a: int, floor: int) -> int:
     return start if joined else a
 
 
+DETERMINERS = ("DT", "PDT", "PRP$")
 AUXILIARIES = frozenset(
     "be is are was were been being have has had will would shall should must may can".split()  # noqa: SIM905
 )
@@ -174,12 +177,14 @@ LIMB = re.compile(r"^(?:[a-z]|[ivx]+|\d+)[.)]$")
 
 def _nominal(sentence: list[_Token], i: int) -> bool:
     t = sentence[i]
-    if LIMB.match(t.word):
-        return False
-    if t.chunk.endswith("-NP"):
-        return True
     nxt = sentence[i + 1] if i + 1 < len(sentence) else None
     prev = sentence[i - 1] if i else None
+    if LIMB.match(t.word):
+        return False
+    if prev is not None and prev.tag == "TO" and nxt is not None and nxt.tag in DETERMINERS:
+        return False  # a verb the tagger took for a noun: "to end the detention"
+    if t.chunk.endswith("-NP"):
+        return True
     if (
         t.tag in ("VBN", "VBG")
         and nxt is not None
@@ -238,7 +243,10 @@ def _phrases(sentence: list[_Token]) -> Iterable[list[str]]:
                 ta, tb = _trim(sentence, nxt)
                 words = [t.word for t in sentence[ta:tb] if any(map(_content, tail))]
             b = nxt[1]
-        if words and not all(t.tag.startswith("VB") for t in sentence[a:b] if t.word in words):
+        lone = [w.lower() for w in words if _content(w)]
+        if set(lone) <= NEEDS_TAIL:
+            continue  # "the right" to a verb: what is claimed is in the verb's phrase
+        if not all(t.tag.startswith("VB") for t in sentence[a:b] if t.word in words):
             yield words  # not a lone verb form the chunker took for a noun ("reducing")
 
 
