@@ -42,9 +42,9 @@ def friendly(func: F) -> F:
 
 
 def _console() -> Any:
-    from rich.console import Console
+    from .report import make_console
 
-    return Console()
+    return make_console()
 
 
 def _progress() -> Callable[[int, int], None] | None:
@@ -178,7 +178,7 @@ def run(
 
     if verify_dir:
         differences = runs.verify(
-            verify_dir, lambda cfg: runs.make_embedder(cfg, device, _progress()), cache
+            verify_dir, lambda cfg: runs.make_embedder(cfg, device, _progress(), cache), cache
         )
         if differences:
             for d in differences:
@@ -187,8 +187,9 @@ def run(
         click.echo(f"{verify_dir}: re-run gives byte-identical tables and report.")
         return
     config = _config(config_file, model)
+    runs.check_cache_folder(cache)
     loaded = load_corpus(corpus, max_file_mb * 1_048_576, cache / "extracted")
-    embedder = runs.make_embedder(config, device, _progress())
+    embedder = runs.make_embedder(config, device, _progress(), cache)
     outcome = runs.execute(loaded, config, embedder, out, cache, force=force)
     _show(outcome.path, detail)
     sys.stdout.flush()
@@ -325,7 +326,7 @@ def eval_cmd(
         outcome = runs.execute(
             load_corpus(DEFAULT_CORPUS),
             config,
-            runs.make_embedder(config, None, _progress()),
+            runs.make_embedder(config, None, _progress(), DEFAULT_CACHE),
             DEFAULT_REPORTS,
             DEFAULT_CACHE,
         )

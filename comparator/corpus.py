@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import InputError, ManifestError
-from .ingest import DEFAULT_MAX_BYTES, read_text, supported
+from .ingest import DEFAULT_MAX_BYTES, read_text, supported, unreadable
+from .safetext import has_controls, visible_controls
 
 Role = Literal["request", "reply"]
 ROLES: tuple[Role, ...] = ("request", "reply")
@@ -252,6 +253,7 @@ class Corpus:
     root: Path
     documents: tuple[Document, ...]
     manifest_sha256: str | None
+    warnings: tuple[str, ...] = field(default=(), compare=False)
 
     def by_role(self, role: Role) -> tuple[Document, ...]:
         return tuple(d for d in self.documents if d.role == role)
@@ -263,32 +265,92 @@ def load_corpus(
     """Load every supported file of a corpus folder (or one file) with its metadata.
 
     Raises:
-        InputError: the folder is missing or empty, or has no requests or no replies.
+        InputError: the folder is missing or empty, has no requests or no replies, a file
+            cannot be read, links out of the folder or has control characters in its name.
         ManifestError: corpus.toml has a mistake (reported with its line).
     """
     if not root.exists():
         raise InputError(f"{root}: no such corpus folder; pass a folder of letters and replies")
-    files = [root] if root.is_file() else sorted(p for p in root.iterdir() if p.is_file())
+    files = [root] if root.is_file() else _folder_files(root)
     manifest_path = root / MANIFEST_NAME if root.is_dir() else None
-    entries = (
-        _read_manifest(manifest_path, files) if manifest_path and manifest_path.exists() else {}
-    )
-    scored = [
-        _document(p, entries.get(p.name), max_bytes, extract_cache)
+    raw = _read_manifest_bytes(manifest_path) if manifest_path and manifest_path.exists() else None
+    entries = _read_manifest(manifest_path, raw, files) if manifest_path and raw is not None else {}
+    chosen = [p for p in files if _is_document(p, entries)]
+    notes = tuple(
+        f"{p}: left out as the corpus's read-me; list it in {MANIFEST_NAME} to analyse it"
         for p in files
-        if p.name != MANIFEST_NAME
-        and not p.name.startswith(".")
-        and p.name != "README.md"
-        and (supported(p) or p.name in entries or _looks_like_document(p))
+        if p.name in README_NAMES and p.name not in entries
+    )
+    ids = document_ids(chosen, {name: e["id"] for name, e in entries.items() if "id" in e})
+    scored = [
+        _document(p, entries.get(p.name), ids[p.name], max_bytes, extract_cache) for p in chosen
     ]
     if not scored:
         raise InputError(
             f"{root}: no documents found; add letters and replies (.txt, .md, .pdf, .docx, .html)"
         )
-    manifest_hash = (
-        _sha256(manifest_path.read_bytes()) if manifest_path and manifest_path.exists() else None
+    manifest_hash = _sha256(raw) if raw is not None else None
+    return Corpus(root, decide_roles(scored), manifest_hash, notes)
+
+
+README_NAMES = {"README.md", "README.txt", "README"}
+
+
+def _is_document(path: Path, entries: dict[str, dict[str, str]]) -> bool:
+    if path.name in entries:
+        return True
+    return (
+        path.name != MANIFEST_NAME
+        and not path.name.startswith(".")
+        and path.name not in README_NAMES
+        and (supported(path) or _looks_like_document(path))
     )
-    return Corpus(root, decide_roles(scored), manifest_hash)
+
+
+def _folder_files(root: Path) -> list[Path]:
+    """The folder's files, sorted; a link must stay inside the folder, and a name must be
+    printable (it is shown in every report)."""
+    inside = root.resolve()
+    files = []
+    for p in sorted(root.iterdir()):
+        if has_controls(p.name):
+            shown = visible_controls(p.name.replace("\n", "␤").replace("\r", "␍"))
+            raise InputError(f"{root / shown}: file name has a control character; rename the file")
+        if p.is_symlink():
+            target = p.resolve()
+            if not target.is_relative_to(inside):
+                raise InputError(
+                    f"{p}: a link to {target}, outside the corpus folder; copy the file into "
+                    "the folder instead, or remove the link"
+                )
+        if p.is_file():
+            files.append(p)
+    return files
+
+
+def document_ids(files: list[Path], given: dict[str, str]) -> dict[str, str]:
+    """Each file's document id, unique by construction: ids from the manifest first, then
+    one derived from the name ('002_…' → '002'); a derived id that another file already
+    has grows to the whole name, and then takes a short hash of the name."""
+    ids = {name: given[name] for name in given}
+    taken = set(ids.values())
+    derived = {p.name: default_doc_id(p) for p in files if p.name not in ids}
+    clashes = {d for d in derived.values() if list(derived.values()).count(d) > 1}
+    for name, base in sorted(derived.items()):
+        candidates = [base] if base not in clashes else []
+        candidates += [_slug(Path(name).stem, 64), f"{_slug(Path(name).stem, 24)}-{_short(name)}"]
+        doc_id = next(c for c in (*candidates, _short(name)) if c and c not in taken)
+        ids[name] = doc_id
+        taken.add(doc_id)
+    return ids
+
+
+def _slug(stem: str, limit: int) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", stem).strip("-")[:limit].strip("-")
+
+
+def _short(name: str) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()[:8]
 
 
 def require_both_roles(corpus: Corpus, quoted_concerns: int = 0) -> None:
@@ -310,16 +372,24 @@ def _sha256(data: bytes) -> str:
 
 
 def _document(
-    path: Path, entry: dict[str, str] | None, max_bytes: int, extract_cache: Path | None
+    path: Path,
+    entry: dict[str, str] | None,
+    doc_id: str,
+    max_bytes: int,
+    extract_cache: Path | None,
 ) -> tuple[Document, RoleEvidence]:
     text, warnings = read_text(path, max_bytes, extract_cache)
+    try:
+        sha256 = _sha256(path.read_bytes())
+    except OSError as e:
+        raise unreadable(path, e) from None
     entry = entry or {}
     evidence = role_evidence(text, entry.get("title", ""))
     inferred = tuple(k for k in ("role", "date", "author", "addressee", "title") if k not in entry)
     meta = {"role": evidence.role, **_infer_fields(path, text), **entry}
     document = Document(
         path=path,
-        doc_id=meta.get("id") or default_doc_id(path),
+        doc_id=doc_id,
         role=meta["role"],  # type: ignore[arg-type]
         author=meta.get("author", ""),
         addressee=meta.get("addressee", ""),
@@ -327,7 +397,7 @@ def _document(
         title=meta.get("title", ""),
         language=meta.get("language", "en"),
         text=text,
-        sha256=_sha256(path.read_bytes()),
+        sha256=sha256,
         inferred=inferred,
         warnings=tuple(warnings),
     )
@@ -403,8 +473,7 @@ def default_doc_id(path: Path) -> str:
     m = re.match(r"(\d{1,6})[_\-. ]", path.name)
     if m:
         return m.group(1)
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", path.stem).strip("-")
-    return slug[:32] or "doc"
+    return _slug(path.stem, 32) or "doc"
 
 
 def infer_metadata(path: Path, text: str, title: str = "") -> dict[str, str]:
@@ -478,18 +547,83 @@ def find_month(text: str) -> str | None:
     return None
 
 
-def _read_manifest(path: Path, files: list[Path]) -> dict[str, dict[str, str]]:
-    raw = path.read_text(encoding="utf-8-sig")
+def _read_manifest_bytes(path: Path) -> bytes:
     try:
-        data = tomllib.loads(raw)
+        return path.read_bytes()
+    except OSError as e:
+        raise unreadable(path, e) from None
+
+
+def _read_manifest(path: Path, data: bytes, files: list[Path]) -> dict[str, dict[str, str]]:
+    try:
+        raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ManifestError(f"{path}: not UTF-8 (byte {e.start}); re-save it as UTF-8") from None
+    try:
+        data_ = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as e:
         raise ManifestError(f"{path}: not valid TOML ({e}); fix the syntax") from None
+    _check_top_level(path, raw, data_)
     names = {p.name for p in files}
     entries: dict[str, dict[str, str]] = {}
-    for i, entry in enumerate(data.get("document", [])):
+    owners: dict[str, str] = {}
+    for i, entry in enumerate(data_.get("document", [])):
         _check_entry(path, raw, i, entry, names)
-        entries[entry["file"]] = {k: str(v) for k, v in entry.items()}
+        clean = {k: visible_controls(str(v)) for k, v in entry.items()}
+        _check_unique(path, raw, i, clean, entries, owners)
+        entries[clean["file"]] = clean
+        if "id" in clean:
+            owners[clean["id"]] = clean["file"]
     return entries
+
+
+def _check_top_level(path: Path, raw: str, data: dict[str, object]) -> None:
+    """Only [[document]] tables: a misspelt table or a stray key is named, not ignored."""
+    for key, value in data.items():
+        line = _line_of_top_level(raw, key)
+        if key != "document":
+            kind = "table" if isinstance(value, dict | list) else "key"
+            raise ManifestError(
+                f"{path}:{line}: unknown {kind} '{key}'; a manifest holds only [[document]] tables"
+            )
+        if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
+            raise ManifestError(
+                f"{path}:{line}: 'document' must be a list of tables; write each entry "
+                'as [[document]] followed by file = "..."'
+            )
+
+
+def _check_unique(
+    path: Path,
+    raw: str,
+    i: int,
+    entry: dict[str, str],
+    entries: dict[str, dict[str, str]],
+    owners: dict[str, str],
+) -> None:
+    if entry["file"] in entries:
+        raise ManifestError(
+            f"{path}:{_line_of(raw, i, 'file')}: '{entry['file']}' has two entries; "
+            "merge them into one"
+        )
+    if "id" not in entry:
+        return
+    if not entry["id"].strip():
+        raise ManifestError(f"{path}:{_line_of(raw, i, 'id')}: id must not be empty; remove it")
+    if entry["id"] in owners:
+        raise ManifestError(
+            f"{path}:{_line_of(raw, i, 'id')}: id '{entry['id']}' is already used by "
+            f"{owners[entry['id']]}; give each document its own id"
+        )
+
+
+def _line_of_top_level(raw: str, key: str) -> int:
+    """Line (1-based) where a top-level key or table is defined."""
+    pattern = re.compile(rf"^\s*(?:\[\[?\s*{re.escape(key)}\s*\]\]?|{re.escape(key)}\s*=)")
+    for n, line in enumerate(raw.splitlines(), start=1):
+        if pattern.match(line):
+            return n
+    return 1
 
 
 def _check_entry(path: Path, raw: str, i: int, entry: dict[str, object], names: set[str]) -> None:

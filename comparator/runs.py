@@ -1,19 +1,23 @@
-"""Run folders: built in a hidden staging folder and renamed into place when complete.
+"""Run folders: built in a hidden staging folder and swapped into place when complete.
 
 An interrupted or failed run leaves only a hidden ``.tmp-*`` folder (removed by the next
-run), never a folder that looks complete; an existing run is never replaced silently.
+run), never a folder that looks complete; an existing run is never replaced silently, and
+`--force` swaps the new run in for the old in one step, so the earlier run is there until
+the new one is. Where the system cannot swap, the old run is moved aside to ``.old-*``
+first, and put back by the next `run` or `show` if the process died in between.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -49,13 +53,27 @@ def check_writable(folder: Path) -> None:
         ) from None
 
 
+def check_cache_folder(cache_root: Path | None) -> None:
+    """Fail before any model loads when --cache names something that is not a folder."""
+    if cache_root is not None and cache_root.exists() and not cache_root.is_dir():
+        raise OutputError(
+            f"{cache_root}: is a file, not a folder; pass a folder (or a new name) to --cache"
+        )
+
+
 def make_embedder(
-    config: Config, device: str | None, on_progress: Callable[[int, int], None] | None = None
+    config: Config,
+    device: str | None,
+    on_progress: Callable[[int, int], None] | None = None,
+    cache_root: Path | None = None,
 ) -> Embedder:
-    """The configured model; `comparator-fake` is a hashed bag of words for tests and demos."""
+    """The configured model; `comparator-fake` is a hashed bag of words for tests and demos.
+    The weights' hash is remembered in `cache_root` (and nowhere else)."""
     if config.model == FakeEmbedder.NAME:
         return FakeEmbedder()
-    return SentenceTransformerEmbedder(config.model, config.batch_size, device, on_progress)
+    return SentenceTransformerEmbedder(
+        config.model, config.batch_size, device, on_progress, memo_dir=cache_root
+    )
 
 
 def execute(
@@ -69,19 +87,23 @@ def execute(
     """Analyse the corpus and write its run folder, unless an identical run exists."""
     require_both_roles(corpus, quoted_concerns=1 if corpus.by_role("reply") else 0)
     check_writable(out_root)
+    check_cache_folder(cache_root)
     rid = manifest.run_id(corpus, config, embedder.identity)
     target = out_root / rid
+    restore_interrupted(target)
     if (target / "manifest.json").exists() and not force:
         return RunOutcome(target, True, None)
     _remove_stale_staging(out_root)
     cache = EmbeddingCache(cache_root, embedder.identity) if cache_root else None
     analysis = analyse(corpus, config, embedder, cache)
-    files = render_files(analysis, rid)
+    if cache is not None and cache.stats.notes:
+        analysis = replace(analysis, warnings=(*analysis.warnings, *cache.stats.notes))
+    files = render_files(analysis, rid, target)
     _install(out_root, target, files)
     return RunOutcome(target, False, analysis)
 
 
-def render_files(analysis: Analysis, rid: str) -> dict[str, bytes]:
+def render_files(analysis: Analysis, rid: str, run_folder: Path | None = None) -> dict[str, bytes]:
     """Every file of the run folder, as bytes; the manifest comes last (it hashes the rest)."""
     t = export.tables(analysis)
     files = {
@@ -91,7 +113,14 @@ def render_files(analysis: Analysis, rid: str) -> dict[str, bytes]:
     }
     stats = {"hits": analysis.cache.hits, "misses": analysis.cache.misses}
     record = manifest.build(
-        rid, analysis.corpus, analysis.config, analysis.model, files, stats, analysis.warnings
+        rid,
+        analysis.corpus,
+        analysis.config,
+        analysis.model,
+        files,
+        stats,
+        analysis.warnings,
+        run_folder,
     )
     files["report.txt"] = plain(lambda c: render_report(c, t, record)).encode()
     record["outputs"] = manifest.hash_outputs(files)
@@ -104,11 +133,7 @@ def _install(out_root: Path, target: Path, files: dict[str, bytes]) -> None:
     try:
         for name, data in files.items():
             atomic.write_bytes(staging / name, data)
-        old = out_root / f".old-{target.name}-{os.getpid()}"
-        if target.exists():
-            target.rename(old)
-        staging.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
+        _swap_in(staging, target)
     except OSError as e:
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(
@@ -120,21 +145,63 @@ def _install(out_root: Path, target: Path, files: dict[str, bytes]) -> None:
         raise
 
 
-def _remove_stale_staging(out_root: Path) -> None:
-    for leftover in out_root.glob(".tmp-run-*"):
-        pid = leftover.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
+def _swap_in(staging: Path, target: Path) -> None:
+    """Put the complete staging folder at `target`; the earlier run is never missing."""
+    if target.exists():
+        try:
+            atomic.exchange(staging, target)
+        except OSError as e:
+            if e.errno not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EPERM):
+                raise
+            _replace_by_renames(staging, target)
+            return
+        shutil.rmtree(staging, ignore_errors=True)  # it now holds the earlier run
+        return
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        os.rename(staging, target)
+    except OSError as e:
+        # another process installed the same run (same inputs, same id) meanwhile
+        if e.errno in (errno.ENOTEMPTY, errno.EEXIST) and (target / "manifest.json").exists():
+            shutil.rmtree(staging, ignore_errors=True)
+            return
+        raise
+
+
+def _replace_by_renames(staging: Path, target: Path) -> None:
+    """Where folders cannot be swapped: the old run aside, the new one in, the old removed.
+    A process killed between the two renames leaves ``.old-*``, which `restore_interrupted`
+    puts back."""
+    old = target.parent / f".old-{target.name}-{os.getpid()}"
+    target.rename(old)
+    try:
+        staging.rename(target)
+    except OSError:
+        old.rename(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def restore_interrupted(target: Path) -> None:
+    """Put back an earlier run that a killed `--force` had moved aside."""
+    if target.exists():
+        return
+    with contextlib.suppress(OSError):
+        for old in sorted(target.parent.glob(f".old-{target.name}-*")):
+            pid = old.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not atomic.pid_alive(int(pid)):
+                old.rename(target)
+                return
+
+
+def _remove_stale_staging(out_root: Path) -> None:
+    """Remove the staging and set-aside folders of runs whose process is gone."""
+    for leftover in [*out_root.glob(".tmp-run-*"), *out_root.glob(".old-run-*")]:
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or atomic.pid_alive(int(pid)):
+            continue
+        if leftover.name.startswith(".old-"):
+            restore_interrupted(out_root / leftover.name[5:].rsplit("-", 1)[0])
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def verify(
@@ -144,7 +211,8 @@ def verify(
     saved = manifest.read(run_dir)
     config = Config().with_overrides(saved["config"], source=str(run_dir / "manifest.json"))
     corpus = load_corpus(
-        Path(saved["corpus"]), extract_cache=cache_root / "extracted" if cache_root else None
+        manifest.corpus_path(saved, run_dir),
+        extract_cache=cache_root / "extracted" if cache_root else None,
     )
     embedder = embedder_for(config)
     with tempfile.TemporaryDirectory() as tmp:
@@ -186,6 +254,7 @@ def _first_difference(a: Path, b: Path) -> str:
 
 def load_saved(run_dir: Path) -> tuple[export.RunTables, dict[str, Any]]:
     """A saved run's tables and manifest, checked against the manifest's hashes."""
+    restore_interrupted(run_dir)
     saved = manifest.read(run_dir)
     tables = export.read_tables(run_dir)
     for name in RUN_FILES[:-1]:
