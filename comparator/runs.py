@@ -215,11 +215,24 @@ def verify(
         extract_cache=cache_root / "extracted" if cache_root else None,
     )
     embedder = embedder_for(config)
-    with tempfile.TemporaryDirectory() as tmp:
-        outcome = execute(corpus, config, embedder, Path(tmp), cache_root, force=True)
+    scratch = _scratch_folder(run_dir.parent)
+    try:
+        outcome = execute(corpus, config, embedder, scratch, cache_root, force=True)
         fresh = manifest.read(outcome.path)
-        differences = _compare(saved, fresh, run_dir, outcome.path)
-    return differences
+        return _compare(saved, fresh, run_dir, outcome.path)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _scratch_folder(out_root: Path) -> Path:
+    """Where `--verify` re-runs: beside the run it checks (a hidden staging folder the next
+    run removes if this process dies), else a private temp folder with a random name."""
+    scratch = out_root / f".tmp-run-verify-{os.getpid()}"
+    try:
+        scratch.mkdir()
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix="comparator-verify-"))
+    return scratch
 
 
 def _compare(saved: dict[str, Any], fresh: dict[str, Any], old: Path, new: Path) -> list[str]:

@@ -662,6 +662,26 @@ def test_no_file_is_written_to_the_shared_temp_folder(
     assert [p.name for p in shared_tmp.iterdir()] == ["comparator-weights-sha256.json"]
 
 
+def test_nothing_is_written_outside_out_and_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared_tmp, cwd = tmp_path / "shared-tmp", tmp_path / "cwd"
+    shared_tmp.mkdir()
+    cwd.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(shared_tmp))
+    monkeypatch.chdir(cwd)
+    corpus = make(tmp_path, {"letter.md": LETTER, "reply.md": REPLY})
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert run(tmp_path, corpus).exit_code == 0
+    verify = CliRunner().invoke(
+        cli, ["run", "--verify", str(the_run(tmp_path)), "--cache", str(tmp_path / "emb")]
+    )
+    assert verify.exit_code == 0, verify.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*before, "out", "emb"])
+    assert list(shared_tmp.iterdir()) == [] and list(cwd.iterdir()) == []
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [the_run(tmp_path).name]
+
+
 def test_the_manifest_holds_no_absolute_path_and_verify_works_anywhere(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
