@@ -28,7 +28,9 @@ def friendly(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ComparatorError as e:
-            click.echo(f"Error: {e}", err=True)
+            from .safetext import visible_controls
+
+            click.echo(f"Error: {visible_controls(str(e))}", err=True)
             sys.exit(e.exit_code)
         except KeyboardInterrupt:
             click.echo(
@@ -202,8 +204,10 @@ def run(
     else:
         click.echo(f"Run folder: {outcome.path}", err=True)
     warnings = outcome.analysis.warnings if outcome.analysis else ()
+    from .safetext import visible_controls
+
     for w in warnings:
-        click.echo(f"Warning: {w}", err=True)
+        click.echo(f"Warning: {visible_controls(w)}", err=True)
 
 
 def _show(run_dir: Path, detail: str | None) -> None:

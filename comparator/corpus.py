@@ -293,7 +293,7 @@ def load_corpus(
     return Corpus(root, decide_roles(scored), manifest_hash, notes)
 
 
-README_NAMES = {"README.md", "README.txt", "README"}
+README_NAMES = {"README.md"}
 
 
 def _is_document(path: Path, entries: dict[str, dict[str, str]]) -> bool:
@@ -320,8 +320,8 @@ def _folder_files(root: Path) -> list[Path]:
             target = p.resolve()
             if not target.is_relative_to(inside):
                 raise InputError(
-                    f"{p}: a link to {target}, outside the corpus folder; copy the file into "
-                    "the folder instead, or remove the link"
+                    f"{p}: a link to {visible_controls(str(target))}, outside the corpus "
+                    "folder; copy the file into the folder instead, or remove the link"
                 )
         if p.is_file():
             files.append(p)

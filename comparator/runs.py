@@ -91,9 +91,9 @@ def execute(
     rid = manifest.run_id(corpus, config, embedder.identity)
     target = out_root / rid
     restore_interrupted(target)
+    _remove_stale_staging(out_root)
     if (target / "manifest.json").exists() and not force:
         return RunOutcome(target, True, None)
-    _remove_stale_staging(out_root)
     cache = EmbeddingCache(cache_root, embedder.identity) if cache_root else None
     analysis = analyse(corpus, config, embedder, cache)
     if cache is not None and cache.stats.notes:

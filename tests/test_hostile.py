@@ -8,6 +8,7 @@ Zip bombs are made here, never committed.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import io
 import json
@@ -744,13 +745,22 @@ def _crash_at(monkeypatch: pytest.MonkeyPatch, step: int) -> dict[str, int]:
     return calls
 
 
-@pytest.mark.parametrize("step", [1, 2, 3])
+def _no_exchange(a: Path, b: Path) -> None:
+    raise OSError(errno.ENOSYS, "atomic exchange is not available here")
+
+
+@pytest.mark.parametrize("swap", ["exchange", "renames"])
+@pytest.mark.parametrize("step", [1, 2, 3, 4])
 def test_a_kill_during_force_never_loses_the_earlier_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: int, swap: str
 ) -> None:
+    from comparator import atomic
+
     assert run(tmp_path, MINI).exit_code == 0
     run_dir = the_run(tmp_path)
     with monkeypatch.context() as m:
+        if swap == "renames":  # a system without renameat2: the old run is moved aside
+            m.setattr(atomic, "exchange", _no_exchange, raising=False)
         _crash_at(m, step)
         with contextlib.suppress(Killed):  # a step past the last one: no kill, a normal run
             CliRunner().invoke(
