@@ -614,6 +614,7 @@ def test_an_odd_html_file_prints_no_library_line(tmp_path: Path, data: bytes) ->
         capture_output=True,
         text=True,
         check=False,
+        cwd=tmp_path,  # `segment` caches extracted text under ./embeddings: a fresh one
     )
     stray = [ln for ln in done.stderr.splitlines() if ln.strip() and "Error: " not in ln]
     assert stray == [], done.stderr
