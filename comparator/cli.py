@@ -13,6 +13,7 @@ import click
 
 from . import __version__
 from .errors import ComparatorError
+from .safetext import visible_controls
 
 if TYPE_CHECKING:
     from .slices import Slice
@@ -31,7 +32,7 @@ def friendly(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except ComparatorError as e:
-            click.echo(f"Error: {e}", err=True)
+            click.echo(f"Error: {visible_controls(str(e))}", err=True)
             sys.exit(e.exit_code)
         except KeyboardInterrupt:
             click.echo(
@@ -45,9 +46,9 @@ def friendly(func: F) -> F:
 
 
 def _console() -> Any:
-    from rich.console import Console
+    from .report import make_console
 
-    return Console()
+    return make_console()
 
 
 def _progress() -> Callable[[int, int], None] | None:
@@ -115,9 +116,7 @@ def _load_inputs(
     corpus = load_inputs(
         inputs, requests, replies, max_file_mb * 1_048_576, cache / "extracted", DEFAULT_CORPUS
     )
-    for w in corpus.warnings:
-        click.echo(f"Warning: {w}", err=True)
-    return corpus
+    return corpus  # its warnings come with the segmentation's (and are saved in the manifest)
 
 
 def _stdout_or(path: Path) -> str:
@@ -245,7 +244,7 @@ def run(
 
     if verify_dir:
         differences = runs.verify(
-            verify_dir, lambda cfg: runs.make_embedder(cfg, device, _progress()), cache
+            verify_dir, lambda cfg: runs.make_embedder(cfg, device, _progress(), cache), cache
         )
         if differences:
             for d in differences:
@@ -254,14 +253,15 @@ def run(
         click.echo(f"{verify_dir}: re-run gives byte-identical tables and report.")
         return
     config = _config(config_file, model)
+    runs.check_cache_folder(cache)
     loaded = _load_inputs(inputs, requests, replies, max_file_mb, cache)
     corrections = find_corrections(loaded, corrections_file)
-    embedder = runs.make_embedder(config, device, _progress())
+    embedder = runs.make_embedder(config, device, _progress(), cache)
     outcome = runs.execute(
         loaded, config, embedder, out, cache, force=force, corrections=corrections
     )
     for w in outcome.correction_warnings:
-        click.echo(f"Warning: {w}", err=True)
+        click.echo(f"Warning: {visible_controls(w)}", err=True)
     if quiet:
         click.echo(str(outcome.path))
     else:
@@ -277,7 +277,7 @@ def run(
         click.echo(f"Run folder: {outcome.path}", err=True)
     warnings = outcome.analysis.warnings if outcome.analysis else ()
     for w in warnings:
-        click.echo(f"Warning: {w}", err=True)
+        click.echo(f"Warning: {visible_controls(w)}", err=True)
 
 
 def _show(
@@ -454,7 +454,7 @@ def eval_cmd(
         outcome = runs.execute(
             load_corpus(DEFAULT_CORPUS),
             config,
-            runs.make_embedder(config, None, _progress()),
+            runs.make_embedder(config, None, _progress(), DEFAULT_CACHE),
             DEFAULT_REPORTS,
             DEFAULT_CACHE,
         )
@@ -481,7 +481,7 @@ def _eval_corrections(run_dir: Path | None, corrections_file: Path, other: objec
     tables, _ = load_saved(run_dir)
     fixes = read_corrections(corrections_file)
     for w in unknown_corrections(fixes, [r["concern_id"] for r in tables.concerns]):
-        click.echo(f"Warning: {w}", err=True)
+        click.echo(f"Warning: {visible_controls(w)}", err=True)
     render_agreement(_console(), agreement(tables, fixes))
 
 

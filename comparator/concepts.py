@@ -332,13 +332,21 @@ class ConceptStore:
             table[key] = self._new[key] = phrases(text, imperative)
         return _concepts(table[key])
 
-    def save(self) -> None:
-        """Write what this run computed (nothing when every text was stored already)."""
+    def save(self) -> str:
+        """Write what this run computed (nothing when every text was stored already); a
+        store that cannot be written is no error: the run goes on, and says so."""
         if self.folder is None or not self._new:
-            return
+            return ""
         data = json.dumps(self._new, sort_keys=True, ensure_ascii=False).encode()
-        atomic.write_bytes(self.folder / f"{hashlib.sha256(data).hexdigest()}.json", data)
         self._new = {}
+        try:
+            atomic.write_bytes(self.folder / f"{hashlib.sha256(data).hexdigest()}.json", data)
+        except OSError as e:
+            return (
+                f"cannot store key concepts in {self.folder} ({e.strerror}); went on without "
+                "storing them, so the next run extracts them again"
+            )
+        return ""
 
 
 @lru_cache(maxsize=1)

@@ -18,6 +18,7 @@ every run records the values used.
 from __future__ import annotations
 
 import json
+import math
 import tomllib
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
@@ -125,6 +126,8 @@ class Config:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ConfigError(f"{path}: no such config file; check the --config path") from None
+        except OSError as e:
+            raise ConfigError(f"{path}: cannot read ({e.strerror}); fix its permissions") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
             raise ConfigError(f"{path}: not valid TOML ({e}); fix the syntax") from None
         return cls().with_overrides(data, source=str(path))
@@ -168,7 +171,7 @@ def validate(config: Config, source: str = "config") -> Config:
     """
     for name, (low, high) in Config.ranges().items():
         value = getattr(config, name)
-        if value != value or value < low or (high is not None and value > high):
+        if not math.isfinite(value) or value < low or (high is not None and value > high):
             raise ConfigError(
                 f"{source}: '{name}' = {value!r} is out of range; allowed: "
                 f"{_shown_range(low, high)}"

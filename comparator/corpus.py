@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import os
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from .errors import InputError, ManifestError
-from .ingest import DEFAULT_MAX_BYTES, read_text, supported
+from .ingest import DEFAULT_MAX_BYTES, read_text, supported, unreadable
+from .safetext import has_controls, visible_controls
 
 Role = Literal["request", "reply"]
 ROLES: tuple[Role, ...] = ("request", "reply")
@@ -281,20 +284,23 @@ def load_corpus(
     Files of other types that corpus.toml does not name are skipped, with one warning.
 
     Raises:
-        InputError: the folder is missing or empty, or has no requests or no replies.
+        InputError: the folder is missing or empty, has no requests or no replies, a file
+            cannot be read, links out of the folder or has control characters in its name.
         ManifestError: corpus.toml has a mistake (reported with its line).
     """
     if not root.exists():
         raise InputError(f"{root}: no such corpus folder; pass a folder of letters and replies")
     if root.is_file():
         return load_files([root], {}, max_bytes, extract_cache)
-    files = sorted(p for p in root.iterdir() if p.is_file())
+    files = _folder_files(root)
     manifest_path = root / MANIFEST_NAME
-    entries = _read_manifest(manifest_path, files) if manifest_path.exists() else {}
+    raw = _read_manifest_bytes(manifest_path) if manifest_path.exists() else None
+    entries = _read_manifest(manifest_path, raw, files) if raw is not None else {}
     candidates = [
         p
         for p in files
-        if p.name not in NOT_DOCUMENTS
+        if p.name != MANIFEST_NAME
+        and (p.name not in NOT_DOCUMENTS or p.name in entries)
         and not p.name.startswith(".")
         and (p.suffix.lower() not in DATA_SUFFIXES or p.name in entries)
     ]
@@ -308,14 +314,17 @@ def load_corpus(
         if skipped
         else ()
     )
-    scored = [_document(p, entries.get(p.name), max_bytes, extract_cache) for p in chosen]
+    ids = document_ids(chosen, _given_ids(entries))
+    scored = [
+        _document(p, entries.get(p.name), ids[p.name], max_bytes, extract_cache) for p in chosen
+    ]
     if not scored:
         raise InputError(
             f"{root}: no documents found; add letters and replies (.txt, .md, .pdf, .docx, .html)"
         )
-    manifest_hash = _sha256(manifest_path.read_bytes()) if manifest_path.exists() else None
-    documents = _checked_threads(_with_ids(decide_roles(scored)), manifest_path)
-    return Corpus(root, documents, manifest_hash, warnings)
+    manifest_hash = _sha256(raw) if raw is not None else None
+    documents = _checked_threads(decide_roles(scored), manifest_path)
+    return Corpus(root, documents, manifest_hash, warnings + _readme_notes(files, entries))
 
 
 def load_files(
@@ -338,18 +347,23 @@ def load_files(
     entries: dict[str, dict[str, Any]] = {}
     manifest_hash = None
     if len(folders) == 1 and manifest_path.exists():
-        entries = _read_manifest(manifest_path, sorted(p for p in root.iterdir() if p.is_file()))
-        manifest_hash = _sha256(manifest_path.read_bytes())
+        raw = _read_manifest_bytes(manifest_path)
+        entries = _read_manifest(
+            manifest_path, raw, sorted(p for p in root.iterdir() if p.is_file())
+        )
+        manifest_hash = _sha256(raw)
     given = {p.resolve(): role for p, role in roles.items()}
+    ordered = sorted(files, key=lambda f: f.resolve())
+    ids = document_ids(ordered, _given_ids(entries))
     scored = []
-    for p in sorted(files, key=lambda f: f.resolve()):
+    for p in ordered:
         entry = dict(entries.get(p.name, {}))
         if p.resolve() in given:
             entry["role"] = given[p.resolve()]
-        scored.append(_document(p, entry or None, max_bytes, extract_cache))
+        scored.append(_document(p, entry or None, ids[p.name], max_bytes, extract_cache))
     relative = tuple(p.resolve().relative_to(root).as_posix() for p in files)
     stated = tuple(sorted((p.resolve().relative_to(root).as_posix(), r) for p, r in given.items()))
-    documents = _checked_threads(_with_ids(decide_roles(scored)), manifest_path)
+    documents = _checked_threads(decide_roles(scored), manifest_path)
     return Corpus(root, documents, manifest_hash, (), tuple(sorted(relative)), stated)
 
 
@@ -413,12 +427,60 @@ def _unique_files(paths: Sequence[Path]) -> list[Path]:
     return out
 
 
-def _with_ids(documents: tuple[Document, ...]) -> tuple[Document, ...]:
-    """Every document without an id of its own (corpus.toml `id`, or a leading number in
-    its file name) gets the lowest free three-digit number: ids stay short in reports."""
-    taken = {d.doc_id for d in documents if d.doc_id}
-    free = (f"{n:03d}" for n in range(1000) if f"{n:03d}" not in taken)
-    return tuple(d if d.doc_id else replace(d, doc_id=next(free)) for d in documents)
+README_NAMES = {"README.md"}
+
+
+def _folder_files(root: Path) -> list[Path]:
+    """The folder's files, sorted; a link must stay inside the folder, and a name must be
+    printable (it is shown in every report)."""
+    inside = root.resolve()
+    files = []
+    for p in sorted(root.iterdir()):
+        if has_controls(p.name):
+            shown = visible_controls(p.name.replace("\n", "␤").replace("\r", "␍"))
+            raise InputError(f"{root / shown}: file name has a control character; rename the file")
+        if p.is_symlink():
+            target = p.resolve()
+            if not target.is_relative_to(inside):
+                raise InputError(
+                    f"{p}: a link to {visible_controls(str(target))}, outside the corpus "
+                    "folder; copy the file into the folder instead, or remove the link"
+                )
+        if p.is_file():
+            files.append(p)
+    return files
+
+
+def _readme_notes(files: Sequence[Path], entries: Mapping[str, object]) -> tuple[str, ...]:
+    return tuple(
+        f"{p}: left out as the corpus's read-me; list it in {MANIFEST_NAME} to analyse it"
+        for p in files
+        if p.name in README_NAMES and p.name not in entries
+    )
+
+
+def _given_ids(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    return {name: str(e["id"]) for name, e in entries.items() if "id" in e}
+
+
+def document_ids(files: Sequence[Path], given: Mapping[str, str]) -> dict[str, str]:
+    """Each file's document id, short and unique by construction: the corpus.toml `id`
+    first (duplicates are refused there), then a leading number of the file name ('002_…'
+    → '002') that no other file has, then the lowest free three-digit number (four digits
+    and more past 999)."""
+    ids = {p.name: given[p.name] for p in files if p.name in given}
+    taken = set(ids.values())
+    derived = {p.name: default_doc_id(p) for p in files if p.name not in ids}
+    counts = Counter(derived.values())
+    for name, base in derived.items():
+        if base and counts[base] == 1 and base not in taken:
+            ids[name] = base
+            taken.add(base)
+    free = (f"{n:03d}" for n in itertools.count() if f"{n:03d}" not in taken)
+    for p in files:
+        if p.name not in ids:
+            ids[p.name] = next(free)
+    return ids
 
 
 def require_both_roles(corpus: Corpus, quoted_concerns: int = 0) -> None:
@@ -436,16 +498,24 @@ def _sha256(data: bytes) -> str:
 
 
 def _document(
-    path: Path, entry: dict[str, Any] | None, max_bytes: int, extract_cache: Path | None
+    path: Path,
+    entry: dict[str, Any] | None,
+    doc_id: str,
+    max_bytes: int,
+    extract_cache: Path | None,
 ) -> tuple[Document, RoleEvidence]:
     text, warnings = read_text(path, max_bytes, extract_cache)
+    try:
+        sha256 = _sha256(path.read_bytes())
+    except OSError as e:
+        raise unreadable(path, e) from None
     entry = entry or {}
     evidence = role_evidence(text, entry.get("title", ""))
     inferred = tuple(k for k in ("role", "date", "author", "addressee", "title") if k not in entry)
     meta = {"role": evidence.role, **_infer_fields(path, text), **entry}
     document = Document(
         path=path,
-        doc_id=meta.get("id") or default_doc_id(path),
+        doc_id=doc_id,
         in_reply_to=tuple(meta.get("in_reply_to", ())),
         role=meta["role"],
         author=meta.get("author", ""),
@@ -454,7 +524,7 @@ def _document(
         title=meta.get("title", ""),
         language=meta.get("language", "en"),
         text=text,
-        sha256=_sha256(path.read_bytes()),
+        sha256=sha256,
         inferred=inferred,
         warnings=tuple(warnings),
     )
@@ -603,20 +673,88 @@ def find_month(text: str) -> str | None:
     return None
 
 
-def _read_manifest(path: Path, files: list[Path]) -> dict[str, dict[str, Any]]:
-    raw = path.read_text(encoding="utf-8-sig")
+def _read_manifest_bytes(path: Path) -> bytes:
     try:
-        data = tomllib.loads(raw)
+        return path.read_bytes()
+    except OSError as e:
+        raise unreadable(path, e) from None
+
+
+def _read_manifest(path: Path, data: bytes, files: list[Path]) -> dict[str, dict[str, Any]]:
+    try:
+        raw = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ManifestError(f"{path}: not UTF-8 (byte {e.start}); re-save it as UTF-8") from None
+    try:
+        data_ = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as e:
         raise ManifestError(f"{path}: not valid TOML ({e}); fix the syntax") from None
+    _check_top_level(path, raw, data_)
     names = {p.name for p in files}
     entries: dict[str, dict[str, Any]] = {}
-    for i, entry in enumerate(data.get("document", [])):
+    owners: dict[str, str] = {}
+    for i, entry in enumerate(data_.get("document", [])):
         _check_entry(path, raw, i, entry, names)
-        entries[entry["file"]] = {
-            k: tuple(str(x) for x in v) if k == "in_reply_to" else str(v) for k, v in entry.items()
+        clean: dict[str, Any] = {
+            k: tuple(visible_controls(str(x)) for x in v)
+            if k == "in_reply_to"
+            else visible_controls(str(v))
+            for k, v in entry.items()
         }
+        _check_unique(path, raw, i, clean, entries, owners)
+        entries[clean["file"]] = clean
+        if "id" in clean:
+            owners[clean["id"]] = clean["file"]
     return entries
+
+
+def _check_top_level(path: Path, raw: str, data: dict[str, object]) -> None:
+    """Only [[document]] tables: a misspelt table or a stray key is named, not ignored."""
+    for key, value in data.items():
+        line = _line_of_top_level(raw, key)
+        if key != "document":
+            kind = "table" if isinstance(value, dict | list) else "key"
+            raise ManifestError(
+                f"{path}:{line}: unknown {kind} '{key}'; a manifest holds only [[document]] tables"
+            )
+        if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
+            raise ManifestError(
+                f"{path}:{line}: 'document' must be a list of tables; write each entry "
+                'as [[document]] followed by file = "..."'
+            )
+
+
+def _check_unique(
+    path: Path,
+    raw: str,
+    i: int,
+    entry: dict[str, str],
+    entries: dict[str, dict[str, str]],
+    owners: dict[str, str],
+) -> None:
+    if entry["file"] in entries:
+        raise ManifestError(
+            f"{path}:{_line_of(raw, i, 'file')}: '{entry['file']}' has two entries; "
+            "merge them into one"
+        )
+    if "id" not in entry:
+        return
+    if not entry["id"].strip():
+        raise ManifestError(f"{path}:{_line_of(raw, i, 'id')}: id must not be empty; remove it")
+    if entry["id"] in owners:
+        raise ManifestError(
+            f"{path}:{_line_of(raw, i, 'id')}: id '{entry['id']}' is already used by "
+            f"{owners[entry['id']]}; give each document its own id"
+        )
+
+
+def _line_of_top_level(raw: str, key: str) -> int:
+    """Line (1-based) where a top-level key or table is defined."""
+    pattern = re.compile(rf"^\s*(?:\[\[?\s*{re.escape(key)}\s*\]\]?|{re.escape(key)}\s*=)")
+    for n, line in enumerate(raw.splitlines(), start=1):
+        if pattern.match(line):
+            return n
+    return 1
 
 
 def _check_entry(path: Path, raw: str, i: int, entry: dict[str, object], names: set[str]) -> None:

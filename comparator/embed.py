@@ -13,7 +13,6 @@ import importlib.util
 import json
 import os
 import re
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +34,7 @@ class ModelIdentity:
     version: str
     weights_sha256: str
     path: str
+    dim: int = 0  # vector length, when the model folder says (0: not known before loading)
 
     @property
     def key(self) -> str:
@@ -61,7 +61,7 @@ class FakeEmbedder:
 
     def __init__(self, dim: int = 256) -> None:
         self.dim = dim
-        self.identity = ModelIdentity(self.NAME, "comparator", "1", "0" * 64, "")
+        self.identity = ModelIdentity(self.NAME, "comparator", "1", "0" * 64, "", dim)
         self.calls = 0
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -130,8 +130,9 @@ class SentenceTransformerEmbedder:
         batch_size: int = 32,
         device: str | None = None,
         progress: Callable[[int, int], None] | None = None,
+        memo_dir: Path | None = None,
     ) -> None:
-        self.identity = resolve_model(spec)
+        self.identity = resolve_model(spec, memo_dir)
         self.batch_size = batch_size
         self.device = device or "cpu"
         check_device(self.device)
@@ -188,7 +189,7 @@ class SentenceTransformerEmbedder:
         return out
 
 
-def resolve_model(spec: str) -> ModelIdentity:
+def resolve_model(spec: str, memo_dir: Path | None = None) -> ModelIdentity:
     """Find a model folder from a package name or a path, without importing torch.
 
     Raises:
@@ -214,30 +215,59 @@ def resolve_model(spec: str) -> ModelIdentity:
             version = ""
     if not (folder / "modules.json").exists() and not (folder / "config.json").exists():
         raise ModelError(f"{folder}: no sentence-transformers model here (modules.json missing)")
-    return ModelIdentity(spec, package, version, weights_hash(folder), str(folder))
+    return ModelIdentity(
+        spec, package, version, weights_hash(folder, memo_dir), str(folder), _dimension(folder)
+    )
 
 
-def weights_hash(folder: Path) -> str:
-    """sha256 of the weights file, remembered per (path, size, mtime) to keep warm runs fast."""
+def _dimension(folder: Path) -> int:
+    """The embedding length a sentence-transformers folder declares (pooling config)."""
+    with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
+        pooling = json.loads((folder / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
+        return int(pooling.get("word_embedding_dimension", 0))
+    return 0
+
+
+MEMO_NAME = "weights-sha256.json"
+
+
+def weights_hash(folder: Path, memo_dir: Path | None = None) -> str:
+    """sha256 of the weights file, remembered per (path, size, mtime) in the embedding
+    cache folder to keep warm runs fast. Nothing is kept in a shared temp folder, where
+    another user could plant a forged hash or a link."""
     weights = next((folder / w for w in WEIGHT_FILES if (folder / w).exists()), None)
     if weights is None:
         return hashlib.sha256(str(folder).encode()).hexdigest()
     st = weights.stat()
     memo_key = f"{weights}:{st.st_size}:{st.st_mtime_ns}"
-    memo = Path(tempfile.gettempdir()) / "comparator-weights-sha256.json"
-    try:
-        known = json.loads(memo.read_text())
-    except (OSError, ValueError):
-        known = {}
-    if memo_key not in known:
-        digest = hashlib.sha256()
-        with weights.open("rb") as fh:
-            for chunk in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(chunk)
-        known[memo_key] = digest.hexdigest()
-        with contextlib.suppress(OSError):
-            memo.write_text(json.dumps(known))
+    memo = memo_dir / MEMO_NAME if memo_dir is not None else None
+    known = _read_memo(memo)
+    if not re.fullmatch(r"[0-9a-f]{64}", str(known.get(memo_key, ""))):
+        known[memo_key] = _sha256_file(weights)
+        if memo is not None:
+            from . import atomic
+
+            with contextlib.suppress(OSError):
+                atomic.write_text(memo, json.dumps(known, sort_keys=True))
     return str(known[memo_key])
+
+
+def _read_memo(memo: Path | None) -> dict[str, object]:
+    if memo is None or memo.is_symlink():
+        return {}
+    try:
+        known = json.loads(memo.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return known if isinstance(known, dict) else {}
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def text_key(text: str) -> str:

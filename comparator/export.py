@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -260,8 +261,31 @@ def concern_columns(rows: list[Row]) -> list[str]:
     return CONCERN_COLUMNS + extra
 
 
+# A cell a spreadsheet would run as a formula starts with one of these (OWASP, "CSV
+# Injection"); it is written with a leading apostrophe, which spreadsheets show as text.
+# Cells that already start with apostrophes before such a character get one more, so
+# reading drops exactly one and every text round-trips. Plain numbers ("-0.0123") are data.
+FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
+ESCAPED_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
+NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$")
+
+
+def escape_cell(value: str) -> str:
+    """A cell that a spreadsheet would read as a formula, made plain text ('=1+2 → '=1+2)."""
+    if FORMULA_START.match(value) and not NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def unescape_cell(value: str) -> str:
+    """The text `escape_cell` was given."""
+    return value[1:] if ESCAPED_FORMULA.match(value) and not NUMBER.match(value) else value
+
+
 def to_csv(rows: list[Row], columns: list[str]) -> str:
-    """RFC 4180 CSV (CRLF line ends, quotes where needed), UTF-8 without BOM."""
+    """RFC 4180 CSV (CRLF line ends, quotes where needed), UTF-8 without BOM; formula-like
+    cells escaped (see `escape_cell`)."""
+    rows = [{k: escape_cell(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
     buf = io.StringIO()
     writer = csv.DictWriter(
         buf,
@@ -333,7 +357,10 @@ def concerns_json(rows: list[Row], run_id: str) -> str:
 def read_csv(path: Path) -> list[Row]:
     try:
         with path.open(encoding="utf-8", newline="") as fh:
-            return list(csv.DictReader(fh))
+            return [
+                {k: unescape_cell(v) if isinstance(v, str) else v for k, v in r.items()}
+                for r in csv.DictReader(fh)
+            ]
     except FileNotFoundError:
         raise InputError(
             f"{path}: missing; is this a run folder made by `comparator run`?"

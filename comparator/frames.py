@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from .export import FLOAT_COLUMNS, INT_COLUMNS
+from .export import FLOAT_COLUMNS, INT_COLUMNS, unescape_cell
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ def _frame(path: Path) -> pd.DataFrame:
             frame[col] = pd.to_numeric(frame[col].replace("", None)).astype("Int64")
         elif col in FLOAT_COLUMNS:
             frame[col] = pd.to_numeric(frame[col].replace("", None)).astype("float64")
+        else:  # text as the documents wrote it, not as escaped for spreadsheets
+            frame[col] = frame[col].map(unescape_cell)
     return frame
 
 

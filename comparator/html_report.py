@@ -17,6 +17,7 @@ from html import escape
 from typing import Any
 
 from .export import Row, RunTables
+from .report import corpus_name
 from .score import parse_checks
 
 VERDICTS = ("answered", "deflected", "ignored")
@@ -253,7 +254,7 @@ def render_html(t: RunTables, manifest: dict[str, Any]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<style>{CSS}</style></head><body>\n"
         f"<h1>comparator run {rid}</h1>"
-        f'<p class="meta">corpus: {escape(str(manifest.get("corpus", "")))} '
+        f'<p class="meta">corpus: {escape(corpus_name(manifest))} '
         f"({len(manifest.get('inputs', []))} documents) · model: "
         f"{escape(str(model.get('name', '')))} {escape(str(model.get('version', '')))}</p>\n"
         f"<h2>Scorecard</h2>{bar_chart(t.concerns)}{_scorecard(t.concerns, titles)}\n"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
+import codecs
 import hashlib
 from pathlib import Path
+from typing import Any
 
-from . import atomic
+from . import extract_cache, safetext
 from .errors import InputError
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -24,61 +25,119 @@ def read_text(
     """Return the file's text and any warnings about how it was decoded.
 
     PDF, Word and HTML files are converted to paragraph text; the result is cached under
-    `cache` by the file's sha256, so a re-run does not parse them again.
+    `cache` by the file's sha256, and checked against its own hash when it is read back.
+    Every text passes through `safetext.clean` (LF line ends, no control characters).
 
     Raises:
         InputError: missing, empty, binary, too large, unreadable or unsupported files.
     """
+    data = read_bytes(path, max_bytes)
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        text, notes = _decode_text(path, data)
+        return safetext.clean(text), notes
+    if not data.strip():
+        raise InputError(f"{path}: file is empty; remove it from the corpus or add its text")
+    source = hashlib.sha256(data).hexdigest()
+    warnings: list[str] = []
+    if cache is not None:
+        cached, problem = extract_cache.read(cache, source)
+        if cached is not None:
+            return safetext.clean(cached), []
+        if problem:
+            warnings.append(f"{path}: {problem}")
+    text = safetext.clean(_convert(path, suffix, data, max_bytes))
+    if not text.strip():
+        raise InputError(f"{path}: no text could be extracted; export it as .txt and retry")
+    if cache is not None:
+        problem = extract_cache.write(cache, source, text)
+        if problem:
+            warnings.append(f"{path}: {problem}")
+    return text, warnings
+
+
+def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The file's bytes, after checking it exists, is supported, fits and can be read."""
     if not path.exists():
         raise InputError(f"{path}: no such file; check the path or the corpus manifest")
     if not supported(path):
         kinds = ", ".join(SUPPORTED_SUFFIXES)
         raise InputError(f"{path}: unsupported file type '{path.suffix}'; supported: {kinds}")
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise InputError(
-            f"{path}: file is {size // 1_048_576} MiB, over the "
-            f"{max_bytes // 1_048_576} MiB limit; "
-            "raise it with --max-file-mb or split the file"
-        )
-    data = path.read_bytes()
-    suffix = path.suffix.lower()
-    if suffix in TEXT_SUFFIXES:
-        return _decode_text(path, data)
-    if not data.strip():
-        raise InputError(f"{path}: file is empty; remove it from the corpus or add its text")
-    key = f"{hashlib.sha256(data).hexdigest()}.txt"
-    if cache is not None and (cache / key).exists():
-        return (cache / key).read_text(encoding="utf-8"), []
-    text = _convert(path, suffix, data)
-    if not text.strip():
-        raise InputError(f"{path}: no text could be extracted; export it as .txt and retry")
-    if cache is not None:
-        with contextlib.suppress(OSError):
-            atomic.write_text(cache / key, text)
-    return text, []
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(
+                f"{path}: file is {size // 1_048_576} MiB, over the "
+                f"{max_bytes // 1_048_576} MiB limit; "
+                "raise it with --max-file-mb or split the file"
+            )
+        return path.read_bytes()
+    except OSError as e:
+        raise unreadable(path, e) from None
 
 
-def _convert(path: Path, suffix: str, data: bytes) -> str:
+def unreadable(path: Path, e: OSError) -> InputError:
+    return InputError(
+        f"{path}: cannot read ({(e.strerror or str(e)).lower()}); fix its permissions "
+        "or remove it from the corpus"
+    )
+
+
+def _convert(path: Path, suffix: str, data: bytes, max_bytes: int) -> str:
     if suffix == ".pdf":
         from .pdftext import pdf_to_text
 
         return pdf_to_text(path)
     if suffix == ".docx":
-        return _docx_text(path)
+        return _docx_text(path, max_bytes)
     return _html_text(path, data)
 
 
-def _docx_text(path: Path) -> str:
-    """Paragraphs of a Word file; list items get a bullet or their number, tables a line a row."""
+def _check_unpacked_size(path: Path, max_bytes: int) -> None:
+    """A Word file is a zip: refuse one that unpacks past the size limit (a zip bomb)
+    before any XML is parsed. Member sizes are the ones zipfile enforces while reading."""
     import zipfile
 
     try:
+        with zipfile.ZipFile(path) as z:
+            unpacked = sum(info.file_size for info in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as e:
+        raise InputError(f"{path}: not a readable Word file ({e}); re-save it as .docx") from None
+    if unpacked > max_bytes:
+        raise InputError(
+            f"{path}: Word file unpacks to {unpacked // 1_048_576} MiB, over the "
+            f"{max_bytes // 1_048_576} MiB limit; raise it with --max-file-mb if the file "
+            "is genuine, or re-save it as .docx"
+        )
+
+
+def _docx_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
+    """Paragraphs of a Word file; list items get a bullet or their number, tables a line a row."""
+    import zipfile
+
+    _check_unpacked_size(path, max_bytes)
+    try:
         import docx
+        from docx.opc.exceptions import PackageNotFoundError
+        from lxml import etree
 
         document = docx.Document(str(path))
-    except (zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise InputError(f"{path}: not a readable Word file ({e}); re-save it as .docx") from None
+        return _docx_paragraphs(document)
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        PackageNotFoundError,
+        etree.LxmlError,
+        RecursionError,
+    ) as e:
+        reason = " ".join(str(e).split())[:120] or type(e).__name__
+        raise InputError(
+            f"{path}: not a readable Word file ({reason}); re-save it as .docx"
+        ) from None
+
+
+def _docx_paragraphs(document: Any) -> str:
     out: list[str] = []
     counter = 0
     for para in document.paragraphs:
@@ -119,10 +178,16 @@ BLOCK_TAGS = (
 
 
 def _html_text(path: Path, data: bytes) -> str:
-    """Visible text of a web page, a paragraph per block; list items keep bullets or numbers."""
+    """Visible text of a web page, a paragraph per block; list items keep bullets or numbers.
+    The page is decoded here, so the parser never guesses (and never logs a line)."""
+    import warnings
+
     from bs4 import BeautifulSoup
 
-    soup = BeautifulSoup(data, "html.parser")
+    markup, _ = _decode_text(path, data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "looks like XML", "looks like a file name"
+        soup = BeautifulSoup(markup, "html.parser")
     for tag in soup(["script", "style", "nav", "header", "footer", "noscript", "form", "sup"]):
         tag.decompose()
     out: list[str] = []
@@ -146,25 +211,69 @@ def _html_text(path: Path, data: bytes) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def _decode_text(path: Path, data: bytes) -> tuple[str, list[str]]:
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{path}: looks like a binary file, not text; export it as .txt or .md")
-    warnings: list[str] = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 
-        best = from_bytes(data).best()
-        if best is None:
+
+def _decode_text(path: Path, data: bytes) -> tuple[str, list[str]]:
+    warnings: list[str] = []
+    text = _decode_by_bom(data)
+    if text is None and b"\x00" in data[:8192]:
+        text = _decode_utf16_without_bom(data)
+        if text is None:
             raise InputError(
-                f"{path}: text is not UTF-8 and its encoding could not be detected; "
-                "re-save it as UTF-8"
-            ) from None
-        text = str(best)
-        warnings.append(
-            f"{path}: not UTF-8; decoded as {best.encoding}. Re-save as UTF-8 to be sure"
-        )
+                f"{path}: looks like a binary file, not text; export it as .txt or .md"
+            )
+    if text is None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text, encoding = _detect(path, data)
+            warnings.append(
+                f"{path}: not UTF-8; decoded as {encoding}. Re-save as UTF-8 to be sure"
+            )
     if not text.strip():
         raise InputError(f"{path}: file is empty; remove it from the corpus or add its text")
     return text, warnings
+
+
+def _decode_by_bom(data: bytes) -> str | None:
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+    return None
+
+
+def _decode_utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a byte-order mark: the zero bytes of its ASCII characters sit
+    at odd offsets (little-endian) or even ones (big-endian)."""
+    head = data[:8192]
+    odd, even = head[1::2].count(0), head[0::2].count(0)
+    codec = "utf-16-le" if odd > even else "utf-16-be"
+    if len(data) % 2 or max(odd, even) < len(head) // 4:
+        return None
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+    printable = sum(ch.isprintable() or ch in "\n\r\t" for ch in text[:4096])
+    return text if printable >= 0.95 * min(len(text), 4096) else None
+
+
+def _detect(path: Path, data: bytes) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(
+            f"{path}: text is not UTF-8 and its encoding could not be detected; re-save it as UTF-8"
+        )
+    return str(best), str(best.encoding)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import os
 import platform
 import subprocess
 from datetime import UTC, datetime
@@ -89,7 +90,9 @@ def build(
     outputs: dict[str, bytes],
     cache: dict[str, int],
     warnings: tuple[str, ...],
+    run_folder: Path | None = None,
 ) -> dict[str, Any]:
+    corpus_ref = relative_corpus(corpus.root, run_folder)
     return {
         "run_id": rid,
         "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -108,7 +111,9 @@ def build(
             "weights_sha256": model.weights_sha256,
         },
         "config": config.as_dict(),
-        "corpus": str(corpus.root),
+        "corpus": corpus_ref,
+        "corpus_name": corpus.root.resolve().name,
+        "corpus_relative_to": "run folder" if run_folder is not None else "working folder",
         **(
             {"selection": list(corpus.selection), "roles_given": list(corpus.roles_given)}
             if corpus.selection is not None
@@ -132,12 +137,48 @@ def build(
         ],
         "outputs": hash_outputs(outputs),
         "embedding_cache": cache,
-        "warnings": list(warnings),
+        "warnings": [_without_root(w, corpus.root, corpus_ref) for w in warnings],
     }
+
+
+def relative_corpus(root: Path, run_folder: Path | None) -> str:
+    """The corpus as seen from the run folder ('../../seeds'): no absolute path is kept,
+    and `--verify` finds the corpus from any working folder."""
+    if run_folder is None:
+        return root.name if root.is_absolute() else str(root)
+    try:
+        return Path(os.path.relpath(root.resolve(), run_folder.resolve())).as_posix()
+    except ValueError:  # another drive (Windows): only the name can be kept
+        return root.name
+
+
+def _without_root(warning: str, root: Path, ref: str) -> str:
+    """Warnings name files as the user typed the corpus; an absolute prefix is replaced."""
+    if not root.is_absolute():
+        return warning
+    return warning.replace(str(root), ref)
+
+
+def corpus_path(saved: dict[str, Any], run_dir: Path) -> Path:
+    """Where a saved run's corpus is now: relative to its run folder (older runs: to the
+    working folder)."""
+    return saved_path(saved["corpus"], saved, run_dir)
+
+
+def saved_path(ref: str, saved: dict[str, Any], run_dir: Path) -> Path:
+    """A path the manifest records (the corpus, the corrections file) as it is now."""
+    path = Path(ref)
+    if saved.get("corpus_relative_to") == "run folder" and not path.is_absolute():
+        return run_dir / path
+    return path
 
 
 def hash_outputs(outputs: dict[str, bytes]) -> dict[str, str]:
     return {name: hashlib.sha256(data).hexdigest() for name, data in sorted(outputs.items())}
+
+
+# What `show`, `export`, `eval` and `--verify` read from a manifest, with its type.
+REQUIRED = {"run_id": str, "corpus": str, "config": dict, "inputs": list, "outputs": dict}
 
 
 def read(run_dir: Path) -> dict[str, Any]:
@@ -145,10 +186,31 @@ def read(run_dir: Path) -> dict[str, Any]:
 
     path = run_dir / "manifest.json"
     try:
-        return dict(json.loads(path.read_text(encoding="utf-8")))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(
             f"{run_dir}: not a run folder (no manifest.json); make one with `comparator run`"
         ) from None
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.strerror}); fix its permissions") from None
     except ValueError as e:
         raise InputError(f"{path}: damaged manifest ({e}); re-run the analysis") from None
+    problem = _shape_problem(data)
+    if problem:
+        raise InputError(f"{path}: damaged manifest ({problem}); re-run the analysis")
+    return dict(data)
+
+
+def _shape_problem(data: object) -> str:
+    if not isinstance(data, dict):
+        return f"a JSON {type(data).__name__}, not an object"
+    for key, kind in REQUIRED.items():
+        if key not in data:
+            return f"no '{key}'"
+        if not isinstance(data[key], kind):
+            return f"'{key}' is not a JSON {'object' if kind is dict else kind.__name__}"
+    if not all(isinstance(v, str) for v in data["outputs"].values()):
+        return "'outputs' holds a value that is not a hash"
+    if not all(isinstance(i, dict) and isinstance(i.get("file"), str) for i in data["inputs"]):
+        return "an entry of 'inputs' names no file"
+    return ""

@@ -98,8 +98,9 @@ def analyse(
         )
         for c in seg.concerns
     )
-    store.save()
+    unstored = store.save()
     warnings = tuple(w for d in corpus.documents for w in d.warnings) + seg.warnings
+    warnings += (unstored,) if unstored else ()
     return Analysis(
         corpus,
         seg,

@@ -2,6 +2,7 @@
 
 Everything is rendered from the run's rows, so `comparator show` re-renders a saved run
 exactly. Verdicts are shown as colour *and* word; NO_COLOR and pipes get plain text.
+Styles are given as `style=`, never as markup, since no view reads markup.
 """
 
 from __future__ import annotations
@@ -243,6 +244,12 @@ def exchanges(manifest: dict[str, Any]) -> dict[str, list[str]]:
     return out
 
 
+def corpus_name(manifest: dict[str, Any]) -> str:
+    """The corpus folder's name: the same wherever the run folder is (`--verify` re-runs
+    elsewhere), and no path of the user's."""
+    return str(manifest.get("corpus_name") or Path(str(manifest.get("corpus", ""))).name)
+
+
 def render_report(
     console: Console,
     t: RunTables,
@@ -256,7 +263,7 @@ def render_report(
     titles = {i["file"]: i.get("title", "") for i in manifest.get("inputs", [])}
     model = manifest.get("model", {})
     console.print(Text(f"comparator run {manifest.get('run_id', '')}", style="bold"))
-    corpus = Path(str(manifest.get("corpus", ""))).name
+    corpus = corpus_name(manifest)
     console.print(
         f"corpus: {corpus} ({len(manifest.get('inputs', []))} documents)   model: "
         f"{model.get('name', '')} {model.get('version', '')}",
@@ -393,17 +400,23 @@ def _why(row: Row) -> list[str]:
     return lines
 
 
+def make_console(**options: Any) -> Console:
+    """Every view's console. Document text is data: `[red]` or `:smile:` in a concern or a
+    file name is printed as written, never read as markup or emoji (control characters were
+    made visible when the text was read, see `safetext`)."""
+    return Console(markup=False, emoji=False, **options)
+
+
 def plain(render: Callable[[Console], None], width: int = 80) -> str:
     """Render to plain text (no colour, fixed width) for report.txt and golden tests."""
     buf = io.StringIO()
-    console = Console(
+    console = make_console(
         file=buf,
         width=width,
         no_color=True,
         color_system=None,
         force_terminal=False,
         legacy_windows=False,
-        emoji=False,
     )
     render(console)
     return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"

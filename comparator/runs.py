@@ -1,19 +1,23 @@
-"""Run folders: built in a hidden staging folder and renamed into place when complete.
+"""Run folders: built in a hidden staging folder and swapped into place when complete.
 
 An interrupted or failed run leaves only a hidden ``.tmp-*`` folder (removed by the next
-run), never a folder that looks complete; an existing run is never replaced silently.
+run), never a folder that looks complete; an existing run is never replaced silently, and
+`--force` swaps the new run in for the old in one step, so the earlier run is there until
+the new one is. Where the system cannot swap, the old run is moved aside to ``.old-*``
+first, and put back by the next `run` or `show` if the process died in between.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,13 +63,27 @@ def check_writable(folder: Path) -> None:
         ) from None
 
 
+def check_cache_folder(cache_root: Path | None) -> None:
+    """Fail before any model loads when --cache names something that is not a folder."""
+    if cache_root is not None and cache_root.exists() and not cache_root.is_dir():
+        raise OutputError(
+            f"{cache_root}: is a file, not a folder; pass a folder (or a new name) to --cache"
+        )
+
+
 def make_embedder(
-    config: Config, device: str | None, on_progress: Callable[[int, int], None] | None = None
+    config: Config,
+    device: str | None,
+    on_progress: Callable[[int, int], None] | None = None,
+    cache_root: Path | None = None,
 ) -> Embedder:
-    """The configured model; `comparator-fake` is a hashed bag of words for tests and demos."""
+    """The configured model; `comparator-fake` is a hashed bag of words for tests and demos.
+    The weights' hash is remembered in `cache_root` (and nowhere else)."""
     if config.model == FakeEmbedder.NAME:
         return FakeEmbedder()
-    return SentenceTransformerEmbedder(config.model, config.batch_size, device, on_progress)
+    return SentenceTransformerEmbedder(
+        config.model, config.batch_size, device, on_progress, memo_dir=cache_root
+    )
 
 
 def execute(
@@ -81,23 +99,27 @@ def execute(
     coder's corrections are applied on top (and are part of what makes a run identical)."""
     require_both_roles(corpus, quoted_concerns=1 if corpus.by_role("reply") else 0)
     check_writable(out_root)
+    check_cache_folder(cache_root)
     rid = manifest.run_id(
         corpus, config, embedder.identity, corrections.sha256 if corrections else ""
     )
     target = out_root / rid
+    restore_interrupted(target)
+    _remove_stale_staging(out_root)
     if (target / "manifest.json").exists() and not force:
         ids = [r["concern_id"] for r in export.read_csv(target / "concerns.csv")]
         return RunOutcome(target, True, None, tuple(unknown_corrections(corrections, ids)))
-    _remove_stale_staging(out_root)
     cache = EmbeddingCache(cache_root, embedder.identity) if cache_root else None
     analysis = analyse(corpus, config, embedder, cache)
-    files, warned = render_files(analysis, rid, corrections)
+    if cache is not None and cache.stats.notes:
+        analysis = replace(analysis, warnings=(*analysis.warnings, *cache.stats.notes))
+    files, warned = render_files(analysis, rid, corrections, target)
     _install(out_root, target, files)
     return RunOutcome(target, False, analysis, warned)
 
 
 def render_files(
-    analysis: Analysis, rid: str, fixes: Corrections | None = None
+    analysis: Analysis, rid: str, fixes: Corrections | None = None, run_folder: Path | None = None
 ) -> tuple[dict[str, bytes], tuple[str, ...]]:
     """Every file of the run folder, as bytes, and the warnings about corrections; the
     manifest comes last (it hashes the rest)."""
@@ -119,9 +141,11 @@ def render_files(
         files,
         stats,
         analysis.warnings + warned,
+        run_folder,
     )
     if fixes is not None:
-        record["corrections"] = {"file": str(fixes.path), "sha256": fixes.sha256}
+        where = manifest.relative_corpus(fixes.path, run_folder)  # no absolute path either
+        record["corrections"] = {"file": where, "sha256": fixes.sha256}
     files["report.txt"] = plain(lambda c: render_report(c, t, record, wide=False)).encode()
     files["report.html"] = render_html(t, record).encode()
     record["outputs"] = manifest.hash_outputs(files)
@@ -134,11 +158,7 @@ def _install(out_root: Path, target: Path, files: dict[str, bytes]) -> None:
     try:
         for name, data in files.items():
             atomic.write_bytes(staging / name, data)
-        old = out_root / f".old-{target.name}-{os.getpid()}"
-        if target.exists():
-            target.rename(old)
-        staging.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
+        _swap_in(staging, target)
     except OSError as e:
         shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(
@@ -150,21 +170,63 @@ def _install(out_root: Path, target: Path, files: dict[str, bytes]) -> None:
         raise
 
 
-def _remove_stale_staging(out_root: Path) -> None:
-    for leftover in out_root.glob(".tmp-run-*"):
-        pid = leftover.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
+def _swap_in(staging: Path, target: Path) -> None:
+    """Put the complete staging folder at `target`; the earlier run is never missing."""
+    if target.exists():
+        try:
+            atomic.exchange(staging, target)
+        except OSError as e:
+            if e.errno not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EPERM):
+                raise
+            _replace_by_renames(staging, target)
+            return
+        shutil.rmtree(staging, ignore_errors=True)  # it now holds the earlier run
+        return
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        os.rename(staging, target)
+    except OSError as e:
+        # another process installed the same run (same inputs, same id) meanwhile
+        if e.errno in (errno.ENOTEMPTY, errno.EEXIST) and (target / "manifest.json").exists():
+            shutil.rmtree(staging, ignore_errors=True)
+            return
+        raise
+
+
+def _replace_by_renames(staging: Path, target: Path) -> None:
+    """Where folders cannot be swapped: the old run aside, the new one in, the old removed.
+    A process killed between the two renames leaves ``.old-*``, which `restore_interrupted`
+    puts back."""
+    old = target.parent / f".old-{target.name}-{os.getpid()}"
+    target.rename(old)
+    try:
+        staging.rename(target)
+    except OSError:
+        old.rename(target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def restore_interrupted(target: Path) -> None:
+    """Put back an earlier run that a killed `--force` had moved aside."""
+    if target.exists():
+        return
+    with contextlib.suppress(OSError):
+        for old in sorted(target.parent.glob(f".old-{target.name}-*")):
+            pid = old.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and not atomic.pid_alive(int(pid)):
+                old.rename(target)
+                return
+
+
+def _remove_stale_staging(out_root: Path) -> None:
+    """Remove the staging and set-aside folders of runs whose process is gone."""
+    for leftover in [*out_root.glob(".tmp-run-*"), *out_root.glob(".old-run-*")]:
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if not pid.isdigit() or atomic.pid_alive(int(pid)):
+            continue
+        if leftover.name.startswith(".old-"):
+            restore_interrupted(out_root / leftover.name[5:].rsplit("-", 1)[0])
+        shutil.rmtree(leftover, ignore_errors=True)
 
 
 def verify(
@@ -173,21 +235,36 @@ def verify(
     """Re-run a saved run from its manifest; return the differences (empty when identical)."""
     saved = manifest.read(run_dir)
     config = Config().with_overrides(saved["config"], source=str(run_dir / "manifest.json"))
-    corpus = _reload(saved, cache_root / "extracted" if cache_root else None)
+    corpus = _reload(saved, run_dir, cache_root / "extracted" if cache_root else None)
     fixes = (
-        read_corrections(Path(saved["corrections"]["file"])) if saved.get("corrections") else None
+        read_corrections(manifest.saved_path(saved["corrections"]["file"], saved, run_dir))
+        if saved.get("corrections")
+        else None
     )
     embedder = embedder_for(config)
-    with tempfile.TemporaryDirectory() as tmp:
-        outcome = execute(corpus, config, embedder, Path(tmp), cache_root, True, fixes)
+    scratch = _scratch_folder(run_dir.parent)
+    try:
+        outcome = execute(corpus, config, embedder, scratch, cache_root, True, fixes)
         fresh = manifest.read(outcome.path)
-        differences = _compare(saved, fresh, run_dir, outcome.path)
-    return differences
+        return _compare(saved, fresh, run_dir, outcome.path)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _reload(saved: dict[str, Any], extract_cache: Path | None) -> Corpus:
+def _scratch_folder(out_root: Path) -> Path:
+    """Where `--verify` re-runs: beside the run it checks (a hidden staging folder the next
+    run removes if this process dies), else a private temp folder with a random name."""
+    scratch = out_root / f".tmp-run-verify-{os.getpid()}"
+    try:
+        scratch.mkdir()
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix="comparator-verify-"))
+    return scratch
+
+
+def _reload(saved: dict[str, Any], run_dir: Path, extract_cache: Path | None) -> Corpus:
     """The corpus a manifest names: its folder, or the files given one by one."""
-    root = Path(saved["corpus"])
+    root = manifest.corpus_path(saved, run_dir)
     if saved.get("selection") is None:
         return load_corpus(root, extract_cache=extract_cache)
     roles = {root / name: role for name, role in saved.get("roles_given", [])}
@@ -228,6 +305,7 @@ def _first_difference(a: Path, b: Path) -> str:
 
 def load_saved(run_dir: Path) -> tuple[export.RunTables, dict[str, Any]]:
     """A saved run's tables and manifest, checked against the manifest's hashes."""
+    restore_interrupted(run_dir)
     saved = manifest.read(run_dir)
     tables = export.read_tables(run_dir)
     for name in RUN_FILES[:-1]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ def test_second_call_is_served_from_the_cache(tmp_path: Path) -> None:
     np.testing.assert_array_equal(again, first[[1, 0]])
 
 
-def test_a_damaged_shard_is_set_aside_and_recomputed(tmp_path: Path) -> None:
+def test_a_damaged_shard_is_removed_and_recomputed(tmp_path: Path) -> None:
     fake = FakeEmbedder()
     embed_texts(["asylum access"], fake, EmbeddingCache(tmp_path, fake.identity))
     (shard,) = (tmp_path / fake.identity.key).glob("*.npz")
@@ -34,7 +35,10 @@ def test_a_damaged_shard_is_set_aside_and_recomputed(tmp_path: Path) -> None:
     vec = embed_texts(["asylum access"], fake, cache)
     assert fake.calls == 2
     assert cache.stats.corrupt_shards == [shard.name]
-    assert shard.with_suffix(".corrupt").exists()
+    assert any("do not match its hash" in note for note in cache.stats.notes)
+    # the damaged bytes are gone: the shard there now is the rebuilt one, true to its name
+    assert hashlib.sha256(shard.read_bytes()).hexdigest() == shard.stem
+    assert not shard.with_suffix(".corrupt").exists()
     np.testing.assert_allclose(np.linalg.norm(vec), 1.0, rtol=1e-5)
 
 

@@ -75,4 +75,4 @@ def segment_corpus(corpus: Corpus, max_passage_chars: int = DEFAULT_MAX_CHARS) -
                 "questions); it is left out of the analysis"
             )
     concerns, passages, notes = link_replies(concerns, passages)
-    return Segmentation(tuple(concerns), tuple(passages), tuple(warnings) + tuple(notes))
+    return Segmentation(tuple(concerns), tuple(passages), (*corpus.warnings, *warnings, *notes))

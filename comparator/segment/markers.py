@@ -19,9 +19,10 @@ MarkerKind = Literal["bullet", "number", "limb", "roman", "section", "label"]
 
 BULLET_CHARS = "-*•●▪◦‣–■□➢✓"
 BULLET = re.compile(rf"^[{re.escape(BULLET_CHARS)}]\s+")
-# "12. ", "(3) ", "8.15. ", "115.1 Take…", "2a) " — a paragraph or list number.
+# "12. ", "(3) ", "8.15. ", "115.1 Take…", "2a) ", "1204. " — a paragraph or list number.
+# A list may run past 999 items; the limit only keeps a long digit run from being one.
 NUMBER = re.compile(
-    r"^(?:\((\d{1,3})\)|(\d{1,3}(?:\.\d{1,4}){0,3})[.)]|(\d{1,3}(?:\.\d{1,4}){1,3})(?=\s+[A-Z(“\"])"
+    r"^(?:\((\d{1,3})\)|(\d{1,7}(?:\.\d{1,4}){0,3})[.)]|(\d{1,3}(?:\.\d{1,4}){1,3})(?=\s+[A-Z(“\"])"
     r"|(\d{1,3}[a-z])\))\s+"
 )
 LIMB = re.compile(r"^(?:\(([a-z]{1,2})\)|([a-z])[.)])\s+")
@@ -116,7 +117,7 @@ def roman_value(text: str) -> int:
 
 def normal_key(number: str, limb: str = "", roman: str = "") -> str:
     """'24', 'a' → '24(a)'; '4a' → '4(a)'; '115.18' → '115.18'."""
-    m = re.fullmatch(r"(\d{1,3}(?:\.\d{1,4})*)([a-z])?", number.strip().lower())
+    m = re.fullmatch(r"(\d{1,7}(?:\.\d{1,4})*)([a-z])?", number.strip().lower())
     if not m:
         return number.strip().lower()
     key = m.group(1)

@@ -120,12 +120,12 @@ def _split_inline_numbers(items: list[Block], raw: str) -> list[Block]:
     last = ""
     for b in items:
         m = parse_marker(b.text)
-        if m and m.kind == "number" and re.fullmatch(r"\d{1,3}(?:\.\d{1,3})?", m.value):
+        if m and m.kind == "number" and re.fullmatch(r"\d{1,7}(?:\.\d{1,3})?", m.value):
             last = m.value
         pieces = _cut_at_sequence(b, last, raw) if last else [b]
         for p in pieces:
             pm = parse_marker(p.text)
-            if pm and pm.kind == "number" and re.fullmatch(r"\d{1,3}(?:\.\d{1,3})?", pm.value):
+            if pm and pm.kind == "number" and re.fullmatch(r"\d{1,7}(?:\.\d{1,3})?", pm.value):
                 last = pm.value
         out.extend(pieces)
     return out
