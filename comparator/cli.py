@@ -243,14 +243,14 @@ def run(
     from .corrections import find_corrections
 
     if verify_dir:
-        differences = runs.verify(
-            verify_dir, lambda cfg: runs.make_embedder(cfg, device, _progress(), cache), cache
-        )
-        if differences:
-            for d in differences:
-                click.echo(f"DIFFERENT: {d}")
-            sys.exit(1)
-        click.echo(f"{verify_dir}: re-run gives byte-identical tables and report.")
+        given = _given_options(("cache", "device", "verify_dir"))
+        if given:
+            raise ComparatorError(
+                f"--verify re-runs the saved run exactly as its manifest records, so it takes "
+                f"only --cache and --device; drop {', '.join(given)} "
+                f"(or use `comparator verify {verify_dir}`)"
+            )
+        _verify(verify_dir, cache, device)
         return
     config = _config(config_file, model)
     runs.check_cache_folder(cache)
@@ -352,6 +352,49 @@ def show(
     click.echo(text, nl=False)
 
 
+@cli.command()
+@click.argument("run_dir", type=click.Path(path_type=Path))
+@click.option(
+    "--cache",
+    type=click.Path(path_type=Path),
+    default=str(DEFAULT_CACHE),
+    show_default=True,
+    help="Embedding cache folder.",
+)
+@click.option("--device", help="Torch device for embedding, e.g. cpu, cuda.")
+@friendly
+def verify(run_dir: Path, cache: Path, device: str | None) -> None:
+    """Re-run RUN_DIR from its manifest (same inputs, model, settings and corrections) and
+    report any difference; exit 1 when the re-run differs."""
+    _verify(run_dir, cache, device)
+
+
+def _verify(run_dir: Path, cache: Path, device: str | None) -> None:
+    from . import runs
+
+    differences = runs.verify(
+        run_dir, lambda cfg: runs.make_embedder(cfg, device, _progress(), cache), cache
+    )
+    if differences:
+        for d in differences:
+            click.echo(f"DIFFERENT: {d}")
+        sys.exit(1)
+    click.echo(f"{run_dir}: re-run gives byte-identical tables and report.")
+
+
+def _given_options(allowed: tuple[str, ...]) -> list[str]:
+    """The options of the running command that were typed, other than `allowed`."""
+    ctx = click.get_current_context()
+    typed = []
+    for param in ctx.command.params:
+        source = ctx.get_parameter_source(param.name) if param.name else None
+        if param.name not in allowed and source == click.core.ParameterSource.COMMANDLINE:
+            typed.append(
+                param.opts[0] if param.opts and param.opts[0].startswith("-") else param.name or ""
+            )
+    return typed
+
+
 @cli.command("export")
 @click.argument("run_dir", type=click.Path(path_type=Path))
 @click.option(
@@ -422,7 +465,6 @@ def eval_cmd(
     \b
     comparator eval RUN_DIR --gold GOLD [--negatives NEG]
         one run in detail: metrics, confusion, per-verdict scores, every miss
-        (without RUN_DIR, a run of seeds/ is made first)
     comparator eval --pair RUN1 GOLD1 --pair RUN2 GOLD2 [--pair-negatives GOLD1 NEG1]
         one row per corpus (named by the reference's folder, or its file name
         when folders repeat) and a pooled row over all gold rows together,
@@ -435,7 +477,6 @@ def eval_cmd(
     position column count every prediction as none.
     """
     from . import evaluate, runs
-    from .corpus import load_corpus
     from .report import render_eval
 
     if corrections_file is not None:
@@ -449,18 +490,7 @@ def eval_cmd(
     ]
     names = evaluate.corpus_names([p.gold for p in plan])
     run_dirs = [p.run_dir for p in plan]
-    if run_dirs == [None]:
-        config = _config(None, None)
-        outcome = runs.execute(
-            load_corpus(DEFAULT_CORPUS),
-            config,
-            runs.make_embedder(config, None, _progress(), DEFAULT_CACHE),
-            DEFAULT_REPORTS,
-            DEFAULT_CACHE,
-        )
-        run_dirs = [outcome.path]
-        click.echo(f"Evaluating {outcome.path}", err=True)
-    tables = [runs.load_saved(d)[0] for d in run_dirs if d is not None]
+    tables = [runs.load_saved(d)[0] for d in run_dirs]
     results = [
         evaluate.evaluate(t, g, n, name)
         for t, g, n, name in zip(tables, golds, negs, names, strict=True)

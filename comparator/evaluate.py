@@ -54,9 +54,9 @@ def norm(text: str) -> str:
 
 @dataclass(frozen=True)
 class EvalPair:
-    """One run folder (None: a fresh run of the seeds), its reference and its negatives."""
+    """One run folder, its reference and its negatives."""
 
-    run_dir: Path | None
+    run_dir: Path
     gold: Path
     negatives: Path | None = None
 
@@ -143,6 +143,11 @@ def plan_pairs(
         raise ConfigError("pass --gold GOLD (and RUN_DIR), or one --pair RUN GOLD per corpus")
     if pair_negatives:
         raise ConfigError("--pair-negatives goes with --pair; with --gold use --negatives")
+    if run_dir is None:
+        raise ConfigError(
+            "eval scores a run folder: make one with `comparator run CORPUS`, then "
+            "`comparator eval reports/run-<id> --gold GOLD`"
+        )
     return [EvalPair(run_dir, gold, negatives)]
 
 

@@ -94,8 +94,28 @@ def test_verify_reports_identical_then_a_difference(tmp_path: Path) -> None:
     ok = invoke("run", "--verify", run_dir, "--cache", tmp_path / "emb")
     assert ok.exit_code == 0 and "byte-identical" in ok.output
     (run_dir / "concerns.csv").write_text("tampered\n")
-    bad = invoke("run", "--verify", run_dir, "--cache", tmp_path / "emb")
+    bad = invoke("verify", run_dir, "--cache", tmp_path / "emb")
     assert bad.exit_code == 1 and "concerns.csv differs" in bad.output
+
+
+def test_verify_refuses_the_options_it_would_ignore(tmp_path: Path) -> None:
+    run_dir = run_mini(tmp_path)
+    for extra in (["--force"], ["--out", str(tmp_path / "x")], ["--model", "m"], [str(MINI)]):
+        result = CliRunner().invoke(cli, ["run", "--verify", str(run_dir), *extra])
+        assert result.exit_code != 0
+        (line,) = [x for x in result.output.splitlines() if x.startswith("Error:")]
+        assert "takes only --cache and --device" in line
+        assert (extra[0] if extra[0].startswith("-") else "inputs") in line
+    assert not (tmp_path / "x").exists()
+
+
+def test_eval_needs_a_run_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a run folder, eval says how to make one; it no longer runs an analysis."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["eval", "--gold", str(tmp_path / "g.csv")])
+    assert result.exit_code != 0
+    assert "eval scores a run folder" in result.output
+    assert not (tmp_path / "reports").exists() and not (tmp_path / "embeddings").exists()
 
 
 def test_show_rerenders_and_detail_explains_one_verdict(tmp_path: Path) -> None:
