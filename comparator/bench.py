@@ -42,7 +42,7 @@ SCALES: dict[str, dict[str, Any]] = {
         "repeat": 3,
     },
 }
-SECTIONS = ("throughput", "retrieval", "cold-warm", "matching", "lexical")
+SECTIONS = ("throughput", "retrieval", "cold-warm", "matching", "lexical", "scale")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,9 @@ from .ingest import DEFAULT_MAX_BYTES, read_text, supported
 Role = Literal["request", "reply"]
 ROLES: tuple[Role, ...] = ("request", "reply")
 MANIFEST_NAME = "corpus.toml"
-MANIFEST_KEYS = {"file", "id", "role", "author", "addressee", "date", "title", "language"}
+MANIFEST_KEYS = {
+    "file", "id", "role", "author", "addressee", "date", "title", "language", "answers",
+}  # fmt: skip
 
 MONTHS = [
     "january", "february", "march", "april", "may", "june",
@@ -241,6 +243,9 @@ class Document:
     sha256: str
     inferred: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    # the id of the request a reply answers (corpus.toml `answers`): an archive of many
+    # exchanges links each reply's keys to its own request's only
+    answers: str = ""
 
     @property
     def name(self) -> str:
@@ -291,6 +296,16 @@ def load_corpus(
     return Corpus(root, decide_roles(scored), manifest_hash)
 
 
+def exchange_of(documents: tuple[Document, ...]) -> dict[str, str]:
+    """Document name → its exchange (the id of the request, shared by the replies that name
+    it in `answers`); documents outside any declared exchange share the empty one."""
+    answered = {d.answers for d in documents if d.answers}
+    return {
+        d.name: d.answers or (d.doc_id if d.role == "request" and d.doc_id in answered else "")
+        for d in documents
+    }
+
+
 def require_both_roles(corpus: Corpus, quoted_concerns: int = 0) -> None:
     """An analysis needs a reply, and a request unless the replies quote what they answer."""
     for role in ROLES:
@@ -330,6 +345,7 @@ def _document(
         sha256=_sha256(path.read_bytes()),
         inferred=inferred,
         warnings=tuple(warnings),
+        answers=meta.get("answers", ""),
     )
     return document, evidence
 
@@ -489,6 +505,14 @@ def _read_manifest(path: Path, files: list[Path]) -> dict[str, dict[str, str]]:
     for i, entry in enumerate(data.get("document", [])):
         _check_entry(path, raw, i, entry, names)
         entries[entry["file"]] = {k: str(v) for k, v in entry.items()}
+    ids = {e.get("id") or default_doc_id(Path(f)) for f, e in entries.items()}
+    ids |= {default_doc_id(p) for p in files if p.name not in entries}
+    for i, entry in enumerate(data.get("document", [])):
+        if "answers" in entry and str(entry["answers"]) not in ids:
+            raise ManifestError(
+                f"{path}:{_line_of(raw, i, 'answers')}: answers {entry['answers']!r} is not "
+                "the id of a document in the corpus; give the id of the request it replies to"
+            )
     return entries
 
 

@@ -35,7 +35,8 @@ def run_id(corpus: Corpus, config: Config, model: ModelIdentity) -> str:
     """Derived from content only: same inputs, model and settings → same id."""
     digest = hashlib.sha256()
     for d in corpus.documents:
-        digest.update(f"{d.name}\0{d.sha256}\0{d.role}\0{d.date}\0{d.doc_id}\n".encode())
+        answers = f"\0{d.answers}" if d.answers else ""
+        digest.update(f"{d.name}\0{d.sha256}\0{d.role}\0{d.date}\0{d.doc_id}{answers}\n".encode())
     digest.update(json.dumps(config.as_dict(), sort_keys=True).encode())
     digest.update(f"{model.name}\0{model.version}\0{model.weights_sha256}".encode())
     digest.update(__version__.encode())
@@ -115,6 +116,7 @@ def build(
                 "date": d.date,
                 "title": d.title,
                 "inferred": list(d.inferred),
+                **({"answers": d.answers} if d.answers else {}),
             }
             for d in corpus.documents
         ],

@@ -61,6 +61,10 @@ def write_manifest(tmp_path: Path, body: str) -> Path:
             r"corpus.toml:4: date '2023-02-31' is not a day of the calendar",
         ),
         ('[[document]\nfile = "letter.md"\n', r"corpus.toml: not valid TOML"),
+        (
+            '[[document]]\nfile = "letter.md"\nrole = "reply"\nanswers = "007"\n',
+            r"corpus.toml:4: answers '007' is not the id of a document",
+        ),
     ],
 )
 def test_manifest_mistakes_name_the_line(tmp_path: Path, body: str, message: str) -> None:

@@ -1,0 +1,435 @@
+"""Scale end to end: a generated archive of N documents through every stage of a run.
+
+Each size runs in a child process of its own, so its peak RSS (``ru_maxrss``) is that
+size's alone. The sizes run with the fake embedder at the real model's width (384), so the
+vectors weigh what they would; the real model is measured once on a sample of the same
+texts and its time at each size is extrapolated from that rate. Figures only: speed is
+never asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import ComparatorError
+
+STAGES = ("ingest", "segment", "link", "concepts", "embed", "match", "score", "write")
+DEFAULT_SIZES = (10, 100, 1_000)
+REAL_SAMPLE = 600  # texts encoded with the real model: ~10 s on 2 CPU cores
+FAKE_DIM = 384  # all-MiniLM-L6-v2's width, so the fake vectors weigh what real ones do
+
+
+@dataclass(frozen=True)
+class StageFigure:
+    """One stage at one size: wall time, peak RSS so far, and its limit measured alongside."""
+
+    docs: int
+    stage: str
+    seconds: float
+    peak_rss_mib: float
+    limit: str = ""  # what the stage is compared with, e.g. "plain read 0.01 s"
+    ratio: float | None = None  # stage time / limit time
+    growth: float | None = None  # time per document against the previous size's
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class SizeRun:
+    docs: int
+    concerns: int
+    passages: int
+    texts: int
+    stages: tuple[StageFigure, ...]
+    peak_rss_mib: float
+
+
+@dataclass(frozen=True)
+class RealRate:
+    """The real model on a sample: texts per second, raw encode's, and what loading it costs."""
+
+    texts: int
+    rate: float
+    raw_rate: float
+    model_rss_mib: float
+    device: str
+
+
+@dataclass
+class _Clock:
+    figures: list[dict[str, Any]] = field(default_factory=list)
+
+    def stage(self, name: str, func: Callable[[], Any], **extra: Any) -> Any:
+        start = time.perf_counter()
+        out = func()
+        self.figures.append(
+            {"stage": name, "seconds": time.perf_counter() - start, "rss": peak_rss_mib(), **extra}
+        )
+        return out
+
+
+def peak_rss_mib() -> float:
+    """Peak resident set size of this process so far (Linux reports KiB, macOS bytes)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (2**20 if sys.platform == "darwin" else 2**10)
+
+
+def _best(func: Callable[[], Any], repeat: int = 1) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def run_size(corpus_dir: Path, out_dir: Path) -> dict[str, Any]:
+    """Every stage of `comparator run` on one corpus, timed, with the limits beside them."""
+    from . import atomic, pipeline, runs
+    from .config import Config
+    from .corpus import load_corpus
+    from .embed import FakeEmbedder
+    from .lexical import StemText, inverted_index, key_concepts
+    from .match import match_concerns
+    from .segment import imperative_start, link_exchanges, segment_document
+
+    config, embedder, clock = Config(), FakeEmbedder(FAKE_DIM), _Clock()
+    files = sorted(corpus_dir.glob("*.txt"))
+    read = _best(lambda: [p.read_bytes().decode("utf-8") for p in files], 3)
+    corpus = clock.stage("ingest", lambda: load_corpus(corpus_dir), limit=("plain read", read))
+    cuts = clock.stage(
+        "segment",
+        lambda: [segment_document(d, config.passage_max_chars) for d in corpus.documents],
+        limit=("plain read", read),
+    )
+    concerns, passages, _ = clock.stage(
+        "link",
+        lambda: link_exchanges(
+            corpus,
+            [c for cut in cuts for c in cut.concerns],
+            [p for cut in cuts for p in cut.passages],
+        ),
+    )
+    seg = pipeline.Segmentation(tuple(concerns), tuple(passages), ())
+
+    def concepts() -> dict[str, Any]:
+        stems_ = [StemText(p.text) for p in seg.passages]
+        postings = inverted_index(stems_)
+        return {
+            c.concern_id: pipeline._informative(
+                key_concepts(c.text, imperative_start(c.text)), stems_, postings, config
+            )
+            for c in seg.concerns
+        }
+
+    weighted = clock.stage("concepts", concepts)
+    vectors, concept_vecs = clock.stage(
+        "embed", lambda: pipeline._embed(seg, weighted, embedder, None)
+    )
+    matches = clock.stage(
+        "match", lambda: match_concerns(seg.concerns, seg.passages, vectors, config)
+    )
+    limits = match_limits(seg, vectors, config.top_k)
+    docs = {d.name: d for d in corpus.documents}
+    rows = {p.passage_id: (i, p) for i, p in enumerate(seg.passages)}
+    answered_in, answered_by = pipeline._answered_in(seg.concerns)
+    results = clock.stage(
+        "score",
+        lambda: tuple(
+            pipeline._score(
+                c,
+                answered_in,
+                answered_by,
+                matches[c.concern_id],
+                weighted[c.concern_id],
+                concept_vecs,
+                vectors,
+                rows,
+                docs,
+                config,
+            )
+            for c in seg.concerns
+        ),
+    )
+    analysis = pipeline.Analysis(corpus, seg, results, config, embedder.identity)
+
+    def write() -> None:
+        for name, data in runs.render_files(analysis, "run-scale").items():
+            atomic.write_bytes(out_dir / name, data)
+
+    clock.stage("write", write)
+    texts = len(seg.concerns) + len(seg.passages) + len(vectors.sentences)
+    texts += len({k.phrase for ks in weighted.values() for k, _ in ks})
+    return {
+        "docs": len(corpus.documents),
+        "concerns": len(seg.concerns),
+        "passages": len(seg.passages),
+        "texts": texts,
+        "stages": clock.figures,
+        "limits": limits,
+        "peak_rss": peak_rss_mib(),
+    }
+
+
+def match_limits(seg: Any, vectors: Any, top_k: int, chunk_rows: int = 256) -> dict[str, Any]:
+    """The match stage's parts against their floors on the same shapes and inputs: top-k
+    against the bare matrix product chunk for chunk, BM25 against raw bm25s on tokens."""
+    import bm25s
+
+    from .lexical import LexicalIndex, stems
+    from .match import top_k_cosine
+
+    q, p = vectors.concerns, vectors.passages
+    if not len(q) or not len(p):
+        return {}
+
+    def gemm() -> None:
+        for start in range(0, len(q), chunk_rows):
+            _ = q[start : start + chunk_rows] @ p.T
+
+    texts = [x.text for x in seg.passages]
+    queries = [c.text for c in seg.concerns]
+    tokens = [stems(t) or ["_"] for t in texts]
+    raw = bm25s.BM25()
+    raw_build = _best(lambda: raw.index(tokens, show_progress=False))
+    ours_build = _best(lambda: LexicalIndex(texts))
+    index = LexicalIndex(texts)
+    vocab = set(raw.vocab_dict)
+    q_tokens = [[t for t in stems(x) if t in vocab] for x in queries]
+    return {
+        "topk": _best(lambda: top_k_cosine(q, p, top_k + 1, chunk_rows)),
+        "gemm": _best(gemm),
+        "bm25_build": ours_build,
+        "bm25_build_raw": raw_build,
+        "bm25_query": _best(lambda: [index.scores(x) for x in queries]),
+        "bm25_query_raw": _best(lambda: [raw.get_scores(t) for t in q_tokens if t]),
+        "queries": len(queries),
+    }
+
+
+def run_real(corpus_dir: Path, sample: int, model: str, device: str | None) -> dict[str, Any]:
+    """The real model on a fixed sample of one corpus's texts: ours and raw encode's rate."""
+    from .config import Config
+    from .corpus import load_corpus
+    from .embed import SentenceTransformerEmbedder
+    from .lexical import key_concepts
+    from .segment import segment_corpus
+
+    seg = segment_corpus(load_corpus(corpus_dir))
+    texts = (
+        [c.text for c in seg.concerns]
+        + [p.text for p in seg.passages]
+        + [s for p in seg.passages for s in p.sentences]
+        + sorted({k.phrase for c in seg.concerns for k in key_concepts(c.text)})
+    )
+    texts = random.Random(15).sample(texts, min(sample, len(texts)))
+    config = Config()
+    embedder = SentenceTransformerEmbedder(model, config.batch_size, device)
+    before = _current_rss_mib()
+    model_: Any = embedder._load()
+    model_.encode(texts[:32], batch_size=config.batch_size)  # warm-up
+    ours = _best(lambda: embedder.encode(texts))
+    raw = _best(
+        lambda: model_.encode(texts, batch_size=config.batch_size, normalize_embeddings=True)
+    )
+    return {
+        "texts": len(texts),
+        "rate": len(texts) / ours,
+        "raw_rate": len(texts) / raw,
+        "model_rss": peak_rss_mib() - before,
+        "device": embedder.device,
+    }
+
+
+def _current_rss_mib() -> float:
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, ValueError, IndexError):
+        return peak_rss_mib()
+    return pages * resource.getpagesize() / 2**20
+
+
+def _child(args: list[str]) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter, so its peak RSS is its own."""
+    done = subprocess.run(
+        [sys.executable, "-m", "comparator.bench_scale", *args], capture_output=True, text=True
+    )
+    if done.returncode:
+        tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise ComparatorError(f"scale bench child {' '.join(args[:2])} failed: {tail}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _generator() -> Any:
+    """The corpus generator, loaded by path from the source checkout's benchmarks/ folder
+    (a dependency installs a top-level package of that name too)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "scale_corpus.py"
+    spec = importlib.util.spec_from_file_location("comparator_scale_corpus", path)
+    if spec is None or spec.loader is None or not path.exists():
+        raise ComparatorError(
+            f"{path}: the scale bench needs the corpus generator from the source checkout; "
+            "run it from a clone of the repository"
+        )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while being made
+    spec.loader.exec_module(module)
+    return module
+
+
+def parse_sizes(text: str) -> tuple[int, ...]:
+    """'10,100,1000' → (10, 100, 1000); each size at least 2 documents (one exchange)."""
+    try:
+        sizes = tuple(sorted({int(s.replace("_", "")) for s in text.split(",") if s.strip()}))
+    except ValueError:
+        raise ComparatorError(f"--sizes {text!r}: give document counts, e.g. 10,100,1000") from None
+    if not sizes or sizes[0] < 2:
+        raise ComparatorError(f"--sizes {text!r}: each size must be at least 2 documents")
+    return sizes
+
+
+def scale(
+    sizes: Sequence[int], model: str, device: str | None, sample: int = REAL_SAMPLE
+) -> tuple[list[SizeRun], RealRate | None]:
+    """Generate each size, run it in a child process, and measure the real model once."""
+    from .embed import FakeEmbedder
+
+    gen = _generator()
+    runs_: list[SizeRun] = []
+    real: RealRate | None = None
+    with tempfile.TemporaryDirectory(prefix="comparator-scale-") as tmp:
+        for n in sizes:
+            corpus = Path(tmp) / f"corpus-{n}"
+            gen.write_corpus(corpus, n)
+            raw = _child(["size", str(corpus), str(Path(tmp) / f"out-{n}")])
+            runs_.append(_size_run(raw, runs_[-1] if runs_ else None))
+            if (
+                real is None
+                and model != FakeEmbedder.NAME
+                and sample
+                and (n >= 100 or n == sizes[-1])
+            ):
+                args = ["real", str(corpus), str(sample), model, device or ""]
+                r = _child(args)
+                real = RealRate(r["texts"], r["rate"], r["raw_rate"], r["model_rss"], r["device"])
+    return runs_, real
+
+
+def _size_run(raw: dict[str, Any], previous: SizeRun | None) -> SizeRun:
+    n = raw["docs"]
+    before = {s.stage: s.seconds / previous.docs for s in previous.stages} if previous else {}
+    figures = []
+    for s in [*raw["stages"], *_limit_rows(raw["limits"], raw["stages"])]:
+        limit, secs = s.get("limit") or ("", 0.0)
+        grown = s["seconds"] / n / before[s["stage"]] if before.get(s["stage"]) else None
+        ratio = s["seconds"] / secs if secs else None
+        label = f"{limit} {secs * 1e3:,.1f} ms" if limit else ""
+        figures.append(StageFigure(n, s["stage"], s["seconds"], s["rss"], label, ratio, grown))
+    return SizeRun(
+        n, raw["concerns"], raw["passages"], raw["texts"], tuple(figures), raw["peak_rss"]
+    )
+
+
+def _limit_rows(limits: dict[str, Any], stages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The match stage's parts, each as a row of its own beside its floor."""
+    if not limits:
+        return []
+    rss = next(s["rss"] for s in stages if s["stage"] == "match")
+    return [
+        {"stage": "  top-k", "seconds": limits["topk"], "rss": rss,
+         "limit": ("bare GEMM", limits["gemm"])},
+        {"stage": "  BM25 index", "seconds": limits["bm25_build"], "rss": rss,
+         "limit": ("raw bm25s on tokens", limits["bm25_build_raw"])},
+        {"stage": "  BM25 query", "seconds": limits["bm25_query"], "rss": rss,
+         "limit": ("raw bm25s on tokens", limits["bm25_query_raw"])},
+    ]  # fmt: skip
+
+
+COLUMNS = ("docs", "stage", "seconds", "ms/doc", "growth/doc", "peak RSS MiB", "ratio", "limit")
+
+
+def format_table(runs_: list[SizeRun], real: RealRate | None) -> list[str]:
+    """The scale table as plain lines, ready to paste into a note."""
+    rows = [COLUMNS]
+    for r in runs_:
+        for f in r.stages:
+            rows.append(
+                (
+                    f"{r.docs:,}",
+                    f.stage,
+                    f"{f.seconds:.3f}",
+                    f"{f.seconds / r.docs * 1e3:.2f}",
+                    f"{f.growth:.2f}" if f.growth is not None else "",
+                    f"{f.peak_rss_mib:,.0f}",
+                    f"{f.ratio:.1f}x" if f.ratio is not None else "",
+                    f.limit,
+                )
+            )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    lines.append("")
+    for r in runs_:
+        lines.append(
+            f"{r.docs:,} docs: {r.concerns:,} concerns, {r.passages:,} passages, "
+            f"{r.texts:,} texts embedded; peak RSS {r.peak_rss_mib:,.0f} MiB"
+        )
+    if real:
+        lines.append(
+            f"real model on a sample of {real.texts} texts ({real.device}): {real.rate:.1f} "
+            f"texts/s; raw SentenceTransformer.encode {real.raw_rate:.1f} texts/s (ratio "
+            f"{real.rate / real.raw_rate:.2f}); loading it and encoding adds "
+            f"{real.model_rss_mib:.0f} MiB RSS"
+        )
+    lines += [f"real embed at {docs:,} docs: {line}" for docs, line in real_embed_rows(runs_, real)]
+    return lines
+
+
+def real_embed_rows(runs_: list[SizeRun], real: RealRate | None) -> Iterator[tuple[int, str]]:
+    """What the real model would take at each size, from the rate measured on the sample."""
+    for r in runs_:
+        if real is None:
+            yield r.docs, f"{r.texts:,} texts (real model not measured: fake embedder)"
+        else:
+            secs = r.texts / real.rate
+            rss = r.peak_rss_mib + real.model_rss_mib
+            yield (
+                r.docs,
+                (
+                    f"{r.texts:,} texts ≈ {secs:,.0f} s at {real.rate:.0f} texts/s "
+                    f"({real.device}); peak RSS ≈ {rss:,.0f} MiB with the model loaded"
+                ),
+            )
+
+
+def _main(argv: list[str]) -> None:
+    if argv[0] == "size":
+        out = _run_quiet(lambda: run_size(Path(argv[1]), Path(argv[2])))
+    else:
+        out = _run_quiet(lambda: run_real(Path(argv[1]), int(argv[2]), argv[3], argv[4] or None))
+    print(json.dumps(out))
+
+
+def _run_quiet(func: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    import contextlib
+    import io
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        return func()
+
+
+if __name__ == "__main__":
+    _main(sys.argv[1:])
