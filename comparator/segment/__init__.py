@@ -96,10 +96,10 @@ def link_exchanges(
     left: list[ReplyPassage] = []
     notes: list[str] = []
     for name, (group_concerns, group_passages) in groups.items():
-        c, p, n = link_replies(group_concerns, group_passages)
-        linked += c
-        left += p
-        notes += [f"exchange {name}: {note}" if name else note for note in n]
+        kept, rest, said = link_replies(group_concerns, group_passages)
+        linked += kept
+        left += rest
+        notes += [f"exchange {name}: {note}" if name else note for note in said]
     concern_order = {c.concern_id: i for i, c in enumerate(concerns)}
     passage_order = {p.passage_id: i for i, p in enumerate(passages)}
     linked.sort(key=lambda c: concern_order[c.concern_id])
