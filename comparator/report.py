@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -73,19 +73,49 @@ def _score_cells(label: str, rows: list[Row]) -> list[str]:
     return [label, str(n), *cells, ", ".join(f"{k.split(':')[1]} {c}" for k, c in reasons)]
 
 
-def concerns_table(rows: list[Row]) -> Table:
-    table = Table(title="Concerns", title_justify="left", show_lines=True, expand=True)
+# Rows rendered at a time: rich holds a table's whole rendering in memory (about 20 times
+# its text), so an archive's 50,000 concerns are printed as consecutive tables of this many
+# rows, every column as wide in each.
+TABLE_CHUNK_ROWS = 500
+
+
+def concerns_tables(rows: list[Row]) -> Iterator[Table]:
+    """The concerns table, in chunks of TABLE_CHUNK_ROWS rows with the same column widths."""
+    if len(rows) <= TABLE_CHUNK_ROWS:
+        yield concerns_table(rows)
+        return
+    id_width = max(len(r["concern_id"]) for r in rows)
+    verdict_width = max(len(line) for r in rows for line in _verdict_cell(r).plain.split("\n"))
+    for start in range(0, len(rows), TABLE_CHUNK_ROWS):
+        table = concerns_table(rows[start : start + TABLE_CHUNK_ROWS], continued=start > 0)
+        table.columns[0].width, table.columns[1].width = id_width, verdict_width
+        yield table
+
+
+def _verdict_cell(r: Row) -> Text:
+    verdict = verdict_text(r["verdict"])
+    verdict.append(f"\n{r['reason'].split(':')[1]}", style="dim")
+    verdict.append(f"\nconf {r['confidence']}", style="dim")
+    if r.get("position", "none") not in ("", "none"):
+        verdict.append(f"\n{r['position']}", style="bold")
+    return verdict
+
+
+def concerns_table(rows: list[Row], continued: bool = False) -> Table:
+    table = Table(
+        title=None if continued else "Concerns",
+        title_justify="left",
+        show_lines=True,
+        expand=True,
+        show_header=not continued,
+    )
     table.add_column("ID", no_wrap=True)
     table.add_column("Verdict", no_wrap=True)
     table.add_column("Concern", ratio=3, overflow="fold")
     table.add_column("Evidence (reply passage)", ratio=3, overflow="fold")
     table.add_column("Not addressed", ratio=2, overflow="fold")
     for r in rows:
-        verdict = verdict_text(r["verdict"])
-        verdict.append(f"\n{r['reason'].split(':')[1]}", style="dim")
-        verdict.append(f"\nconf {r['confidence']}", style="dim")
-        if r.get("position", "none") not in ("", "none"):
-            verdict.append(f"\n{r['position']}", style="bold")
+        verdict = _verdict_cell(r)
         concern = Text(f"{r['label']}: ", style="dim") if r.get("label") else Text()
         concern.append(short(r["text"], 120))
         if r["verdict"] == "ignored":
@@ -113,7 +143,8 @@ def render_report(console: Console, t: RunTables, manifest: dict[str, Any]) -> N
         style="dim",
     )
     console.print(scorecard(t.concerns, titles))
-    console.print(concerns_table(t.concerns))
+    for table in concerns_tables(t.concerns):
+        console.print(table)
     console.print(
         "Legend: answered = the reply engages the ask; deflected = on topic but not "
         "engaging it; ignored = no relevant passage. `comparator show RUN "

@@ -81,3 +81,27 @@ def test_bad_sizes_fail_before_any_work(sizes: str, message: str) -> None:
     assert result.exit_code != 0
     assert message in result.output
     assert result.output.startswith("Error: --sizes")
+
+
+def test_a_long_report_prints_its_concerns_in_tables_of_equal_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An archive's concerns table is rendered a chunk at a time, columns aligned throughout."""
+    from comparator import export, report
+    from comparator.config import Config
+    from comparator.embed import FakeEmbedder
+    from comparator.pipeline import analyse
+
+    gen.write_corpus(tmp_path, 6, seed=15)
+    tables = export.tables(analyse(load_corpus(tmp_path), Config(), FakeEmbedder(), None))
+    monkeypatch.setattr(report, "TABLE_CHUNK_ROWS", 7)
+    text = report.plain(lambda c: report.render_report(c, tables, {}))
+    body = text[text.index("\nConcerns\n") :].splitlines()
+    assert text.count("\nConcerns\n") == 1
+    ids = [r["concern_id"] for r in tables.concerns]
+    assert len(ids) > 7
+    assert all(sum(line.startswith(f"│ {i} ") for line in body) == 1 for i in ids)
+    columns = {
+        tuple(n for n, ch in enumerate(line) if ch == "│") for line in body if line[:1] == "│"
+    }
+    assert len(columns) == 1  # the same column edges in every chunk
