@@ -42,7 +42,7 @@ SCALES: dict[str, dict[str, Any]] = {
         "repeat": 3,
     },
 }
-SECTIONS = ("throughput", "retrieval", "cold-warm", "matching", "lexical", "concepts")
+SECTIONS = ("throughput", "retrieval", "cold-warm", "matching", "lexical", "concepts", "scale")
 
 
 @dataclass(frozen=True)

@@ -547,11 +547,19 @@ def config_cmd(config_file: Path | None) -> None:
 )
 @click.option("--model", help="Model for the embedding sections (default: the configured one).")
 @click.option("--device", help="Torch device for the embedding sections, e.g. cuda.")
+@click.option(
+    "--sizes",
+    default="10,100,1000",
+    show_default=True,
+    help="Document counts for the scale section (generated archives), e.g. 10,100,1000,10000.",
+)
 @click.argument(
     "corpus", required=False, default=str(DEFAULT_CORPUS), type=click.Path(path_type=Path)
 )
 @friendly
-def bench(only: str, scale: str, model: str | None, device: str | None, corpus: Path) -> None:
+def bench(
+    only: str, scale: str, model: str | None, device: str | None, sizes: str, corpus: Path
+) -> None:
     """Speed figures, each with a baseline measured in the same run (never a test)."""
     from rich.table import Table
 
@@ -563,6 +571,11 @@ def bench(only: str, scale: str, model: str | None, device: str | None, corpus: 
         raise ComparatorError(
             f"unknown section {unknown[0]!r}; choose from {', '.join(benchmarks.SECTIONS)}"
         )
+    if "scale" in sections:
+        _bench_scale(sizes, _config(None, model).model, device)
+        sections = tuple(s for s in sections if s != "scale")
+        if not sections:
+            return
     table = Table(title=f"comparator bench (scale {scale})", title_justify="left", expand=True)
     for col in ("section", "measure", "value", "baseline (same run)", "ratio"):
         table.add_column(col, overflow="fold")
@@ -576,6 +589,21 @@ def bench(only: str, scale: str, model: str | None, device: str | None, corpus: 
             soft_wrap=True,
         )
     console.print(table)
+
+
+def _bench_scale(sizes: str, model: str, device: str | None) -> None:
+    from . import bench_scale
+
+    counts = bench_scale.parse_sizes(sizes)
+    click.echo(
+        f"scale: {', '.join(f'{n:,}' for n in counts)} generated documents, each size in a "
+        "child process; stages run with the fake embedder at 384 dims, the real model is "
+        "measured once on a sample and extrapolated",
+        err=True,
+    )
+    runs, real = bench_scale.scale(counts, model, device)
+    for line in bench_scale.format_table(runs, real):
+        click.echo(line)
 
 
 def main() -> None:

@@ -483,6 +483,34 @@ def document_ids(files: Sequence[Path], given: Mapping[str, str]) -> dict[str, s
     return ids
 
 
+def exchange_of(documents: tuple[Document, ...]) -> dict[str, str]:
+    """Document name → its exchange: the requests and replies joined by `in_reply_to`
+    (a reply to several requests joins them), named by their first request's id; documents
+    outside any declared exchange share the empty one."""
+    by_id = {d.doc_id: d.name for d in documents}
+    parent = {d.name: d.name for d in documents}
+
+    def root(name: str) -> str:
+        while parent[name] != name:
+            parent[name] = parent[parent[name]]
+            name = parent[name]
+        return name
+
+    for d in documents:
+        for target in d.in_reply_to:
+            if target in by_id:
+                parent[root(by_id[target])] = root(d.name)
+    members: dict[str, list[Document]] = {}
+    for d in documents:
+        members.setdefault(root(d.name), []).append(d)
+    out: dict[str, str] = {}
+    for group in members.values():
+        requests = sorted(d.doc_id for d in group if d.role == "request")
+        name = requests[0] if len(group) > 1 and requests else ""
+        out.update((d.name, name) for d in group)
+    return out
+
+
 def require_both_roles(corpus: Corpus, quoted_concerns: int = 0) -> None:
     """An analysis needs a reply, and a request unless the replies quote what they answer."""
     for role in ROLES:

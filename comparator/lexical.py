@@ -85,6 +85,8 @@ class LexicalIndex:
         self._n = len(passages)
         self._retriever = bm25s.BM25()
         self._retriever.index([stems(p) or ["_"] for p in passages], show_progress=False)
+        # read once: a copy per query made each query cost the whole vocabulary
+        self._vocab = frozenset(self._retriever.vocab_dict)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every passage for the query (0 where nothing is shared)."""
@@ -92,7 +94,3 @@ class LexicalIndex:
         if not tokens or self._n == 0:
             return np.zeros(self._n, dtype=np.float32)
         return np.asarray(self._retriever.get_scores(tokens), dtype=np.float32)
-
-    @property
-    def _vocab(self) -> dict[str, int]:
-        return dict(self._retriever.vocab_dict)

@@ -71,9 +71,10 @@ def analyse(
     passage_stems = [StemText(p.text) for p in seg.passages]
     postings = inverted_index(passage_stems)
     store = ConceptStore(cache.folder.parent if cache else None)
+    seen: dict[tuple[str, ...], int] = {}  # document frequency of each concept, found once
     concepts = {
         c.concern_id: _informative(
-            store.of(c.text, imperative_start(c.text)), passage_stems, postings, config
+            store.of(c.text, imperative_start(c.text)), passage_stems, postings, config, seen
         )
         for c in seg.concerns
     }
@@ -145,13 +146,21 @@ def _informative(
     passage_stems: Sequence[StemText],
     postings: dict[str, set[int]],
     config: Config,
+    seen: dict[tuple[str, ...], int] | None = None,
 ) -> tuple[tuple[Concept, float], ...]:
     """Each concept with its weight (smoothed IDF over reply passages); concepts that most
-    passages mention ('United States') prove nothing and are dropped."""
+    passages mention ('United States') prove nothing and are dropped. `seen` keeps each
+    concept's document frequency across concerns: counted anew for every concern, the
+    stage grew with concerns times passages."""
     n = len(passage_stems)
+    seen = {} if seen is None else seen
     out = []
     for c in concepts:
-        df = sum(concept_present(c, passage_stems[i]) for i in candidates(c, postings))
+        if c.stems not in seen:
+            seen[c.stems] = sum(
+                concept_present(c, passage_stems[i]) for i in candidates(c, postings)
+            )
+        df = seen[c.stems]
         if n and df > config.common_concept_share * n:
             continue
         out.append((c, math.log((n + 1) / (df + 1)) + 1.0))

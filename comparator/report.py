@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -186,9 +186,24 @@ def _missing(r: Row, limit: int) -> str:
     return short(document_text(r["missing"]), limit) or "—"
 
 
+# Rows rendered at a time: rich holds a table's whole rendering in memory (about 20 times
+# its text), so an archive's 50,000 concerns are printed as consecutive tables of this many.
+TABLE_CHUNK_ROWS = 500
+
+
+def concerns_tables(
+    rows: list[Row], wide: bool = False, title: str = "Concerns"
+) -> Iterator[Table]:
+    """The concerns table, TABLE_CHUNK_ROWS rows at a time (the title on the first)."""
+    for start in range(0, max(len(rows), 1), TABLE_CHUNK_ROWS):
+        yield concerns_table(
+            rows[start : start + TABLE_CHUNK_ROWS], wide, title if not start else ""
+        )
+
+
 def concerns_table(rows: list[Row], wide: bool = False, title: str = "Concerns") -> Table:
     """Narrow (three columns: what was asked, what was answered) or wide (five)."""
-    table = Table(title=title, title_justify="left", show_lines=True, expand=True)
+    table = Table(title=title or None, title_justify="left", show_lines=True, expand=True)
     limit = WIDE_CUT if wide else NARROW_CUT
     cells: list[list[Text | str]]
     if wide:
@@ -280,12 +295,15 @@ def render_report(
             rows = [r for r in t.concerns if r["concern_id"].rsplit("-", 1)[0] == request]
             if rows:
                 title = f"Exchange {request} ← {', '.join(replies) or 'no reply'}"
-                console.print(concerns_table(rows, wide, title))
+                for table in concerns_tables(rows, wide, title):
+                    console.print(table)
         rest = [r for r in t.concerns if r["concern_id"].rsplit("-", 1)[0] not in threads]
         if rest:
-            console.print(concerns_table(rest, wide, "Concerns quoted in replies"))
+            for table in concerns_tables(rest, wide, "Concerns quoted in replies"):
+                console.print(table)
     else:
-        console.print(concerns_table(t.concerns, wide))
+        for table in concerns_tables(t.concerns, wide):
+            console.print(table)
     corrected = sum(_corrected(r) for r in t.concerns)
     if corrected:
         console.print(

@@ -61,6 +61,10 @@ def write_manifest(tmp_path: Path, body: str) -> Path:
             r"corpus.toml:4: date '2023-02-31' is not a day of the calendar",
         ),
         ('[[document]\nfile = "letter.md"\n', r"corpus.toml: not valid TOML"),
+        (
+            '[[document]]\nfile = "letter.md"\nrole = "reply"\nin_reply_to = ["007"]\n',
+            r"in_reply_to names '007', which is not the id of a request",
+        ),
     ],
 )
 def test_manifest_mistakes_name_the_line(tmp_path: Path, body: str, message: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..corpus import Corpus, Document
+from ..corpus import Corpus, Document, exchange_of
 from .asks import imperative_start, is_interrogative, split_sentences
 from .linking import link_replies
 from .outline import build_outline
@@ -74,5 +74,34 @@ def segment_corpus(corpus: Corpus, max_passage_chars: int = DEFAULT_MAX_CHARS) -
                 f"{doc.path}: no concerns found (no numbered asks, recommendations or "
                 "questions); it is left out of the analysis"
             )
-    concerns, passages, notes = link_replies(concerns, passages)
+    concerns, passages, notes = link_exchanges(corpus, concerns, passages)
     return Segmentation(tuple(concerns), tuple(passages), (*corpus.warnings, *warnings, *notes))
+
+
+def link_exchanges(
+    corpus: Corpus, concerns: list[Concern], passages: list[ReplyPassage]
+) -> tuple[list[Concern], list[ReplyPassage], list[str]]:
+    """Link within each declared exchange (a request and the replies that answer it), so an
+    archive of many exchanges costs the sum of theirs, and "Recommendation 4" of one reply
+    never names another request's 4; undeclared documents are linked together."""
+    exchange = exchange_of(corpus.documents)
+    groups: dict[str, tuple[list[Concern], list[ReplyPassage]]] = {}
+    for c in concerns:
+        groups.setdefault(exchange.get(c.doc, ""), ([], []))[0].append(c)
+    for p in passages:
+        groups.setdefault(exchange.get(p.doc, ""), ([], []))[1].append(p)
+    if len(groups) < 2:
+        return link_replies(concerns, passages)
+    linked: list[Concern] = []
+    left: list[ReplyPassage] = []
+    notes: list[str] = []
+    for name, (group_concerns, group_passages) in groups.items():
+        kept, rest, said = link_replies(group_concerns, group_passages)
+        linked += kept
+        left += rest
+        notes += [f"exchange {name}: {note}" if name else note for note in said]
+    concern_order = {c.concern_id: i for i, c in enumerate(concerns)}
+    passage_order = {p.passage_id: i for i, p in enumerate(passages)}
+    linked.sort(key=lambda c: concern_order[c.concern_id])
+    left.sort(key=lambda p: passage_order[p.passage_id])
+    return linked, left, notes
