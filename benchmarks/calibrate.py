@@ -316,7 +316,7 @@ def analyse_corpus(ref: Reference, config: Config, embedder: Embedder, cache: Pa
     if wrong:
         raise ComparatorError(
             f"{ref.corpus}: redecide does not reproduce {len(wrong)} pipeline verdicts at the "
-            "defaults; update benchmarks/calibrate.py's redecide to the inputs pipeline._score "
+            "defaults; update benchmarks/calibrate.py's redecide to the inputs verdicts._score "
             "passes to decide:\n  " + "\n  ".join(wrong[:10])
         )
     return match_gold(ref.name, results, ref.gold)

@@ -112,9 +112,9 @@ def _best(func: Callable[[], Any], repeat: int = 1) -> float:
 WRAPPED = (
     ("link", "comparator.segment", "link_exchanges"),
     ("segment", "comparator.pipeline", "segment_corpus"),
-    ("embed", "comparator.pipeline", "_embed"),
+    ("embed", "comparator.pipeline", "embed_segmentation"),
     ("match", "comparator.pipeline", "match_concerns"),
-    ("score", "comparator.pipeline", "_score"),
+    ("score", "comparator.pipeline", "judge_all"),
 )
 
 

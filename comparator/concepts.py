@@ -19,14 +19,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import atomic
-from .lexical import StemText, stem, stopwords
+from .lexical import StemText, inverted_index, stem, stopwords
+from .segment.asks import imperative_start
+
+if TYPE_CHECKING:
+    from .config import Config
+    from .segment import Segmentation
 
 # Words that frame an ask, or a procedure, rather than name what is asked about. They are
 # kept inside a phrase ("alternative measures to…") but never make a concept alone and
@@ -304,6 +311,47 @@ def concept_present(concept: Concept, text: StemText) -> bool:
         len({s for p, s in hits[i:] if p - start <= window}) >= need
         for i, (start, _) in enumerate(hits)
     )
+
+
+def weigh_concepts(
+    seg: Segmentation, store: ConceptStore, config: Config
+) -> dict[str, tuple[tuple[Concept, float], ...]]:
+    """Each concern's key concepts with their weights (see `_informative`)."""
+    passage_stems = [StemText(p.text) for p in seg.passages]
+    postings = inverted_index(passage_stems)
+    seen: dict[tuple[str, ...], int] = {}  # document frequency of each concept, found once
+    return {
+        c.concern_id: _informative(
+            store.of(c.text, imperative_start(c.text)), passage_stems, postings, config, seen
+        )
+        for c in seg.concerns
+    }
+
+
+def _informative(
+    concepts: Sequence[Concept],
+    passage_stems: Sequence[StemText],
+    postings: dict[str, set[int]],
+    config: Config,
+    seen: dict[tuple[str, ...], int] | None = None,
+) -> tuple[tuple[Concept, float], ...]:
+    """Each concept with its weight (smoothed IDF over reply passages); concepts that most
+    passages mention ('United States') prove nothing and are dropped. `seen` keeps each
+    concept's document frequency across concerns: counted anew for every concern, the
+    stage grew with concerns times passages."""
+    n = len(passage_stems)
+    seen = {} if seen is None else seen
+    out = []
+    for c in concepts:
+        if c.stems not in seen:
+            seen[c.stems] = sum(
+                concept_present(c, passage_stems[i]) for i in candidates(c, postings)
+            )
+        df = seen[c.stems]
+        if n and df > config.common_concept_share * n:
+            continue
+        out.append((c, math.log((n + 1) / (df + 1)) + 1.0))
+    return tuple(out)
 
 
 class ConceptStore:
