@@ -103,9 +103,9 @@ def throughput(
 
 def retrieval(corpus_dir: Path, config: Config, device: str | None) -> Iterator[Figure]:
     """Top-1 answer block for each quoted question: dense only, BM25 only, fused."""
+    from .bm25 import LexicalIndex
     from .cache import embed_texts
     from .embed import SentenceTransformerEmbedder
-    from .lexical import LexicalIndex
     from .match import fused_scores
 
     seg = segment_corpus(load_corpus(corpus_dir))
@@ -226,7 +226,7 @@ def _score_all(index: Any, queries: list[str]) -> list[np.ndarray]:
 
 def lexical(sizes: list[int], repeat: int) -> Iterator[Figure]:
     """BM25 index build and scoring of every passage for 100 queries, as the corpus grows."""
-    from .lexical import LexicalIndex
+    from .bm25 import LexicalIndex
 
     queries = synthetic_passages(100, seed=11, words=12)
     base = None

@@ -219,7 +219,8 @@ def match_limits(
     against the bare matrix product chunk for chunk, BM25 against raw bm25s on tokens."""
     import bm25s
 
-    from .lexical import LexicalIndex, stems
+    from .bm25 import LexicalIndex
+    from .lexical import stems
     from .match import top_k_cosine
 
     q, p = vectors.concerns, vectors.passages

@@ -16,11 +16,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from .errors import ModelError
+
+if TYPE_CHECKING:
+    from .config import Config
 
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.onnx")
 
@@ -272,3 +275,18 @@ def _sha256_file(path: Path) -> str:
 
 def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def make_embedder(
+    config: Config,
+    device: str | None,
+    on_progress: Callable[[int, int], None] | None = None,
+    cache_root: Path | None = None,
+) -> Embedder:
+    """The configured model; `comparator-fake` is a hashed bag of words for tests and demos.
+    The weights' hash is remembered in `cache_root` (and nowhere else)."""
+    if config.model == FakeEmbedder.NAME:
+        return FakeEmbedder()
+    return SentenceTransformerEmbedder(
+        config.model, config.batch_size, device, on_progress, memo_dir=cache_root
+    )

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .bm25 import LexicalIndex
 from .config import Config
-from .lexical import LexicalIndex
 from .segment import Concern, ReplyPassage
 
 

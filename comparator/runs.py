@@ -27,7 +27,7 @@ from .config import Config
 from .corpus import Corpus, load_corpus, load_files, require_both_roles
 from .corrections import Corrections, read_corrections, unknown_corrections
 from .corrections import apply as apply_corrections
-from .embed import Embedder, FakeEmbedder, SentenceTransformerEmbedder
+from .embed import Embedder
 from .errors import ComparatorError, OutputError
 from .pipeline import Analysis, analyse
 from .report import plain, render_report
@@ -69,21 +69,6 @@ def check_cache_folder(cache_root: Path | None) -> None:
         raise OutputError(
             f"{cache_root}: is a file, not a folder; pass a folder (or a new name) to --cache"
         )
-
-
-def make_embedder(
-    config: Config,
-    device: str | None,
-    on_progress: Callable[[int, int], None] | None = None,
-    cache_root: Path | None = None,
-) -> Embedder:
-    """The configured model; `comparator-fake` is a hashed bag of words for tests and demos.
-    The weights' hash is remembered in `cache_root` (and nowhere else)."""
-    if config.model == FakeEmbedder.NAME:
-        return FakeEmbedder()
-    return SentenceTransformerEmbedder(
-        config.model, config.batch_size, device, on_progress, memo_dir=cache_root
-    )
 
 
 def execute(
