@@ -63,11 +63,12 @@ def test_cached_rerun_is_identical_and_never_imports_torch(seed_run: tuple[Path,
         f"    cli(['run', {str(SEEDS)!r}, '--out', {str(base / 'again')!r}, '--cache', "
         f"{str(base / 'emb')!r}])\nexcept SystemExit as e:\n    assert not e.code\n"
         "print('TORCH' if 'torch' in sys.modules else 'NO-TORCH', file=sys.stderr)\n"
+        "print('NLTK' if 'nltk' in sys.modules else 'NO-NLTK', file=sys.stderr)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
     )
-    assert "NO-TORCH" in done.stderr
+    assert "NO-TORCH" in done.stderr and "NO-NLTK" in done.stderr
     (again,) = (base / "again").glob("run-*")
-    for name in ("concerns.csv", "matches.csv", "passages.csv", "report.txt"):
+    for name in ("concerns.csv", "matches.csv", "passages.csv", "report.txt", "report.html"):
         assert (again / name).read_bytes() == (run_dir / name).read_bytes(), name
