@@ -41,9 +41,14 @@ class ModelIdentity:
 
     @property
     def key(self) -> str:
-        """Cache folder name: changes whenever the weights change."""
+        """Cache folder name: changes whenever the weights change, or the way texts are
+        encoded (`ENCODING`: vectors made another way are never mixed in)."""
         safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", self.name)
-        return f"{safe}-{self.weights_sha256[:16]}"
+        return f"{safe}-{self.weights_sha256[:16]}-{ENCODING}"
+
+
+# How vectors are made: each text encoded alone (see SentenceTransformerEmbedder.encode).
+ENCODING = "alone"
 
 
 class Embedder(Protocol):
@@ -166,7 +171,11 @@ class SentenceTransformerEmbedder:
         return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Encode in a canonical order (length, then text): batches never depend on call order."""
+        """Encode in a canonical order (length, then text), each text alone: padded batches
+        give a text bits that depend on its batch partners (different matrix shapes round
+        differently), so a vector from a cache filled by another run could differ from a
+        cold run's in the last bits, and a rounded similarity with it. Alone, a text's
+        vector depends on the text only; on 2 CPU cores it is no slower (no padding)."""
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         model = self._load()
@@ -177,7 +186,7 @@ class SentenceTransformerEmbedder:
             idx = order[start : start + self.batch_size]
             vecs = model.encode(  # type: ignore[attr-defined]
                 [texts[i] for i in idx],
-                batch_size=self.batch_size,
+                batch_size=1,
                 normalize_embeddings=True,
                 convert_to_numpy=True,
                 show_progress_bar=False,
