@@ -212,7 +212,7 @@ def _concern_row(r: Row) -> str:
     if r["reply_text"]:
         evidence = (
             f"{marked(r['evidence_sentence'], terms)}"
-            f'<div class="dim">{escape(r["reply_passage_id"])} ({escape(r["evidence_role"])})'
+            f'<div class="dim">{escape(r["reply_passage_id"])} · {escape(r["evidence_role"])}'
             f" · sim {escape(r['similarity'])}</div>"
             f"<details><summary>in the reply, and the checks</summary>"
             f'<div class="passage">{in_context(r["reply_text"], r["evidence_sentence"], terms)}'
