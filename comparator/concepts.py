@@ -93,7 +93,22 @@ class _Token:
 
 def _content(word: str) -> bool:
     w = word.lower()
+    if w in POSSESSIVES:
+        return False
     return bool(re.search(r"[a-z]", w)) and w not in stopwords() and w not in FRAMING
+
+
+POSSESSIVES = frozenset(("'s", "’s", "'", "’"))
+
+
+def _joined(words: Sequence[str]) -> str:
+    """The phrase as written: no space before a comma or a possessive ("children's",
+    "Ombudspersons' offices"), none around a hyphen the tokenizer split off."""
+    out = ""
+    for w in words:
+        glued = w in ("'s", "’s", "'", "’") or w.startswith(",") or w == "-" or out.endswith("-")
+        out += w if glued or not out else " " + w
+    return out
 
 
 def concept_of(words: Sequence[str]) -> Concept | None:
@@ -101,7 +116,7 @@ def concept_of(words: Sequence[str]) -> Concept | None:
     key = tuple(stem(w) for w in words if _content(w))
     if not key:
         return None
-    phrase = re.sub(r" (?=[,'’]s?\b|[,’'-])|(?<=[-’]) ", "", " ".join(words))
+    phrase = _joined(words)
     return Concept(phrase, tuple(dict.fromkeys(key)))
 
 
@@ -119,7 +134,25 @@ def _parse(text: str) -> list[list[_Token]]:
             word = "/".join(parts[:-3]).replace("&slash;", "/")
             toks.append(_Token(word, parts[-3], parts[-2], parts[-1]))
         if toks:
-            out.append(toks)
+            out.append(_possessives_joined(toks))
+    return out
+
+
+def _possessives_joined(toks: list[_Token]) -> list[_Token]:
+    """The tokenizer cuts "children's" into "children ' s": one possessive token again,
+    inside the noun phrase."""
+    out: list[_Token] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if t.word in ("'", "’") and out and out[-1].chunk.endswith("-NP"):
+            glued = t.word + "s" if nxt is not None and nxt.word == "s" else t.word
+            out.append(_Token(glued, "POS", "I-NP", t.pnp))
+            i += 2 if glued.endswith("s") else 1
+            continue
+        out.append(t)
+        i += 1
     return out
 
 
@@ -131,6 +164,7 @@ def _noun_phrases(sentence: list[_Token]) -> list[tuple[int, int]]:
     unless an auxiliary precedes it ("were granted approval")."""
     spans: list[tuple[int, int]] = []
     start: int | None = None
+    name_joined = False
     for i, t in enumerate(sentence):
         in_np = _nominal(sentence, i)
         joint = t.tag in ("CC", ",")
@@ -138,8 +172,14 @@ def _noun_phrases(sentence: list[_Token]) -> list[tuple[int, int]]:
         ahead = i + 1 < len(sentence) and _nominal(sentence, i + 1)
         if start is not None and joint and ahead and not has_noun:
             continue  # "orderly, safe, and responsible channels"
+        if start is not None and t.tag == "CC" and _inside_a_name(sentence, i):
+            name_joined = True
+            continue  # "Customs and Border Patrol", "Civil and Political Rights"
+        if name_joined:
+            name_joined = False
+            continue
         cut = start is not None and (
-            (t.chunk == "B-NP" and has_noun)
+            (t.chunk == "B-NP" and has_noun and sentence[i - 1].tag != "POS")
             or not in_np
             or joint
             or (t.tag in ("DT", "PRP$", "PDT") and i > start)
@@ -176,6 +216,22 @@ def _coordinated_start(sentence: list[_Token], a: int, floor: int) -> int:
 
 
 DETERMINERS = ("DT", "PDT", "PRP$")
+
+
+def _inside_a_name(sentence: list[_Token], i: int) -> bool:
+    """A conjunction between two capitalised words of one chunk joins parts of a name."""
+    if i == 0 or i + 1 >= len(sentence):
+        return False
+    before, after = sentence[i - 1], sentence[i + 1]
+    return (
+        before.tag.startswith("NNP")
+        and after.tag.startswith(("NNP", "JJ"))
+        and after.chunk.endswith("-NP")
+        and before.word[:1].isupper()
+        and after.word[:1].isupper()
+    )
+
+
 AUXILIARIES = frozenset(
     "be is are was were been being have has had will would shall should must may can".split()  # noqa: SIM905
 )
@@ -190,6 +246,8 @@ def _nominal(sentence: list[_Token], i: int) -> bool:
         return False
     if prev is not None and prev.tag == "TO" and nxt is not None and nxt.tag in DETERMINERS:
         return False  # a verb the tagger took for a noun: "to end the detention"
+    if prev is not None and prev.tag == "MD":
+        return False  # after a modal comes a verb: "must end"
     if t.chunk.endswith("-NP"):
         return True
     if (
@@ -220,6 +278,12 @@ def _trim(sentence: list[_Token], span: tuple[int, int]) -> tuple[int, int]:
     return a, b
 
 
+def _ends_wanting(words: Sequence[str]) -> bool:
+    """The phrase ends in a head that needs its tail: "… of the rights" takes "of migrants"."""
+    content = [w.lower() for w in words if _content(w)]
+    return bool(content) and content[-1] in NEEDS_TAIL
+
+
 def _phrases(sentence: list[_Token]) -> Iterable[list[str]]:
     spans = _noun_phrases(sentence)
     starts = {a: (a, b) for a, b in spans}
@@ -232,7 +296,7 @@ def _phrases(sentence: list[_Token]) -> Iterable[list[str]]:
         if not any(_content(w) for w in words):
             words = []  # a framing head: "the existence of X" names X
         tails = 0
-        while tails < MAX_TAILS and b < len(sentence) - 1:
+        while (tails < MAX_TAILS or _ends_wanting(words)) and b < len(sentence) - 1:
             prep = sentence[b]
             nxt = starts.get(b + 1)
             if prep.word.lower() not in TAIL_PREPOSITIONS or nxt is None:

@@ -289,7 +289,8 @@ def load_corpus(
         ManifestError: corpus.toml has a mistake (reported with its line).
     """
     if not root.exists():
-        raise InputError(f"{root}: no such corpus folder; pass a folder of letters and replies")
+        what = "file" if root.suffix else "corpus folder"
+        raise InputError(f"{root}: no such {what}; pass a folder of letters and replies, or files")
     if root.is_file():
         return load_files([root], {}, max_bytes, extract_cache)
     files = _folder_files(root)

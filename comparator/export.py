@@ -376,8 +376,9 @@ def read_tables(run_dir: Path) -> RunTables:
 
 
 def write_tables(t: RunTables, fmt: str, dest: Path, force: bool = False) -> None:
-    """`comparator export`: one JSON file, or the three CSV files in a folder; `-` writes
-    the JSON (or concerns.csv) to stdout. Existing files are replaced only with `force`.
+    """`comparator export`: one JSON file, or the three CSV files in a folder (a path
+    ending in .csv gets concerns.csv alone); `-` writes the JSON (or concerns.csv) to
+    stdout. Existing files are replaced only with `force`.
 
     Raises:
         OutputError: a file exists (without force) or cannot be written.
@@ -390,6 +391,9 @@ def write_tables(t: RunTables, fmt: str, dest: Path, force: bool = False) -> Non
         return
     if dest == atomic.STDOUT:
         atomic.write_output(dest, concerns)
+        return
+    if dest.suffix.lower() == ".csv" and not dest.is_dir():  # one file named: the concerns
+        atomic.write_output(dest, concerns, force)
         return
     files = {
         "concerns.csv": concerns,

@@ -389,7 +389,13 @@ def _rule(row: Row) -> list[str]:
     if "checks" not in row:
         return [f"• rule: {row['reason']} — not recorded by the version that made this run"]
     checks = parse_checks(row["checks"])
-    return [f"• rule: {row['reason']} —", *(f"    {c.describe()}" for c in checks)]
+    if row.get("verdict_source") == "coder":  # the checks are the tool's, not the coder's
+        head = (
+            f"• tool's rule: {row.get('tool_reason') or row['reason']} (corrected by the coder) —"
+        )
+    else:
+        head = f"• rule: {row['reason']} —"
+    return [head, *(f"    {c.describe()}" for c in checks)]
 
 
 def _part_text(text: str, label: str) -> str:
@@ -667,7 +673,9 @@ def render_agreement(console: Console, a: Any) -> None:
     table.add_row("same verdict", str(a.same_verdict))
     table.add_row("verdict changed by the coder", str(len(a.changed)))
     table.add_row("κ over the coded concerns", _figure(a.kappa, 2))
-    table.add_row("κ over all concerns (uncoded = agreed)", _figure(a.kappa_all, 2))
+    table.add_row(
+        "κ over all concerns, uncoded counted as agreed (an upper bound)", _figure(a.kappa_all, 2)
+    )
     if a.positions_coded:
         table.add_row(
             "same position (of those the coder gave)", f"{a.same_position} of {a.positions_coded}"

@@ -247,7 +247,7 @@ def _relevance(
 def _specific(signals: EvidenceSignals, config: Config, stance: Stance) -> tuple[Check, ...]:
     """An explicit position is specific enough; otherwise the evidence must name things."""
     stated = signals.position or stance.position != Position.NONE
-    position = Check.fact("explicit position", stated)
+    position = Check.fact("position wording in the evidence", stated)
     if position.passed:
         return (position,)
     return position, Check.at_least(

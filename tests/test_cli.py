@@ -200,6 +200,7 @@ REPLY = (MINI / "reply.md").read_bytes()
     ("files", "args", "message"),
     [
         (None, ["run", "{tmp}/absent"], "no such corpus folder"),
+        (None, ["run", "{tmp}/absent.txt"], "absent.txt: no such file"),
         ({}, ["run", "{corpus}"], "no documents found"),
         ({"letter.md": LETTER}, ["run", "{corpus}"], "corpus has no reply documents"),
         (

@@ -91,7 +91,7 @@ def assert_explains(reason: Reason, checks: Sequence[Check], position: Position)
         assert len(checks) == n + 2, "the answer rules are not reached"
         return
     assert not rejection.passed, f"{reason} although a rejection is stated about the ask"
-    explicit = named(checks[n + 2], "explicit position")
+    explicit = named(checks[n + 2], "position wording in the evidence")
     assert explicit.passed or not stated, "a stated position is an explicit one"
     specific = explicit if explicit.passed else named(checks[n + 3], "specificity")
     i = n + 3 if explicit.passed else n + 4
@@ -291,7 +291,7 @@ def test_the_checks_record_the_values_compared(case: Case, reason: Reason) -> No
         "cited passage coverage": case.primary_coverage,
         "coverage": case.share,
         REJECTION: float(case.stance is Position.REJECTED),
-        "explicit position": float(case.position or case.refusal or stated),
+        "position wording in the evidence": float(case.position or case.refusal or stated),
         "specificity": case.specificity,
         "deflection": case.deflection,
         STATED: float(stated),

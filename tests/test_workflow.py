@@ -395,3 +395,19 @@ def test_without_in_reply_to_every_reply_answers_every_request(tmp_path: Path) -
 def test_bad_in_reply_to_is_named(tmp_path: Path, line: str, message: str) -> None:
     result = run_files(tmp_path, _two_exchanges(tmp_path, line))
     assert result.exit_code == 1 and message in result.output, result.output
+
+
+def test_export_to_a_csv_path_writes_the_concerns_there(tmp_path: Path) -> None:
+    """`--to x.csv` is one file (the concerns), not a folder named x.csv."""
+    from .test_cli import run_mini
+
+    run_dir = run_mini(tmp_path)
+    target = tmp_path / "x.csv"
+    result = CliRunner().invoke(
+        cli, ["export", str(run_dir), "--format", "csv", "--to", str(target)]
+    )
+    assert result.exit_code == 0, result.output
+    assert target.is_file()
+    assert target.read_text(encoding="utf-8") == (run_dir / "concerns.csv").read_text(
+        encoding="utf-8"
+    )
