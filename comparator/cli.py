@@ -170,6 +170,16 @@ def segment(
         click.echo(f"Wrote {csv_path}", err=True)
 
 
+cache_opt = click.option(
+    "--cache",
+    type=click.Path(path_type=Path),
+    default=str(DEFAULT_CACHE),
+    show_default=True,
+    help="Embedding cache folder.",
+)
+device_opt = click.option(
+    "--device", help="Torch device for embedding, e.g. cpu, cuda, cuda:1, mps."
+)
 wide_opt = click.option(
     "--wide/--narrow",
     default=None,
@@ -199,14 +209,8 @@ corrections_opt = click.option(
     type=click.Path(path_type=Path),
     help="TOML file overriding thresholds (see `comparator config`).",
 )
-@click.option(
-    "--cache",
-    type=click.Path(path_type=Path),
-    default=str(DEFAULT_CACHE),
-    show_default=True,
-    help="Embedding cache folder.",
-)
-@click.option("--device", help="Torch device for embedding, e.g. cpu, cuda, cuda:1, mps.")
+@cache_opt
+@device_opt
 @click.option("--force", is_flag=True, help="Recompute and replace an identical earlier run.")
 @click.option(
     "--verify",
@@ -354,14 +358,8 @@ def show(
 
 @cli.command()
 @click.argument("run_dir", type=click.Path(path_type=Path))
-@click.option(
-    "--cache",
-    type=click.Path(path_type=Path),
-    default=str(DEFAULT_CACHE),
-    show_default=True,
-    help="Embedding cache folder.",
-)
-@click.option("--device", help="Torch device for embedding, e.g. cpu, cuda.")
+@cache_opt
+@device_opt
 @friendly
 def verify(run_dir: Path, cache: Path, device: str | None) -> None:
     """Re-run RUN_DIR from its manifest (same inputs, model, settings and corrections) and

@@ -36,3 +36,16 @@ def check_golden(name: str, actual: str) -> None:
     expected = path.read_text(encoding="utf-8") if path.exists() else None
     assert expected is not None, f"golden file {path} missing; run with UPDATE_GOLDEN=1"
     assert actual == expected, f"output differs from {path}; if intended, UPDATE_GOLDEN=1"
+
+
+def run_fake(tmp_path: Path, corpus: Path, out: str = "r") -> Path:
+    """`comparator run CORPUS` with the fake embedder, quietly; the run folder it made."""
+    from click.testing import CliRunner
+
+    from comparator.cli import cli
+
+    args = ["run", str(corpus), "--model", "comparator-fake", "--quiet"]
+    args += ["--out", str(tmp_path / out), "--cache", str(tmp_path / "e")]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    return Path(result.stdout.strip())

@@ -11,31 +11,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from comparator.cli import cli
 from comparator.html_report import in_context, marked
 
-from .conftest import MINI, SEEDS
-
-
-def _run(tmp_path: Path, corpus: Path, out: str = "r") -> Path:
-    result = CliRunner().invoke(
-        cli,
-        [
-            "run",
-            str(corpus),
-            "--model",
-            "comparator-fake",
-            "--quiet",
-            "--out",
-            str(tmp_path / out),
-            "--cache",
-            str(tmp_path / "e"),
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    return Path(result.stdout.strip())
+from .conftest import MINI, SEEDS, run_fake
 
 
 def _chromium() -> str | None:
@@ -91,7 +70,7 @@ needs_chromium = pytest.mark.skipif(
 
 @needs_chromium
 def test_filters_in_a_real_browser(tmp_path: Path) -> None:
-    run_dir = _run(tmp_path, SEEDS)
+    run_dir = run_fake(tmp_path, SEEDS)
     rows = seed_concerns(run_dir)
     page = (run_dir / "report.html").as_uri()
     everything = visible_rows(headless(page, tmp_path, "--dump-dom"))
@@ -111,7 +90,7 @@ def test_filters_in_a_real_browser(tmp_path: Path) -> None:
 
 @needs_chromium
 def test_a_screenshot_of_the_seed_report(tmp_path: Path) -> None:
-    run_dir = _run(tmp_path, SEEDS)
+    run_dir = run_fake(tmp_path, SEEDS)
     shot = tmp_path / "report.png"
     headless(
         (run_dir / "report.html").as_uri() + "?verdict=deflected",
@@ -123,8 +102,8 @@ def test_a_screenshot_of_the_seed_report(tmp_path: Path) -> None:
 
 
 def test_report_html_is_self_contained_and_reproducible(tmp_path: Path) -> None:
-    first = _run(tmp_path, MINI, "a")
-    second = _run(tmp_path, MINI, "b")
+    first = run_fake(tmp_path, MINI, "a")
+    second = run_fake(tmp_path, MINI, "b")
     html = (first / "report.html").read_text(encoding="utf-8")
     assert (first / "report.html").read_bytes() == (second / "report.html").read_bytes()
     # no asset or link to fetch (document text may quote a URL: it is text, not a link)
@@ -144,7 +123,7 @@ def test_document_text_is_escaped(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    html = (_run(tmp_path, folder) / "report.html").read_text(encoding="utf-8")
+    html = (run_fake(tmp_path, folder) / "report.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 

@@ -13,28 +13,9 @@ from comparator.export import RunTables
 from comparator.report import plain, render_report, request_label, sentence_cut, short
 from comparator.runs import load_saved
 
-from .conftest import MINI, SEEDS
+from .conftest import MINI, SEEDS, run_fake
 
 BOX = re.compile(r"[│┃┏┓┗┛┡┩┣┫━─┼╇╋┳┻├┤┬┴└┘┌┐╭╮╰╯]")
-
-
-def _run(tmp_path: Path, corpus: Path) -> Path:
-    result = CliRunner().invoke(
-        cli,
-        [
-            "run",
-            str(corpus),
-            "--model",
-            "comparator-fake",
-            "--quiet",
-            "--out",
-            str(tmp_path / "r"),
-            "--cache",
-            str(tmp_path / "e"),
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    return Path(result.stdout.strip())
 
 
 def _tokens(text: str) -> list[str]:
@@ -51,7 +32,7 @@ def broken_words(t: RunTables, manifest: dict[str, object], width: int) -> list[
 
 @pytest.mark.parametrize("corpus", [MINI, SEEDS], ids=["golden-mini", "seeds"])
 def test_no_word_is_broken_at_80_columns(tmp_path: Path, corpus: Path) -> None:
-    tables, manifest = load_saved(_run(tmp_path, corpus))
+    tables, manifest = load_saved(run_fake(tmp_path, corpus))
     assert broken_words(tables, manifest, 80) == []
 
 
@@ -69,7 +50,7 @@ def test_the_oracle_catches_a_broken_word(tmp_path: Path) -> None:
 
 
 def test_the_golden_report_at_80_columns_keeps_every_word(tmp_path: Path) -> None:
-    tables, manifest = load_saved(_run(tmp_path, MINI))
+    tables, manifest = load_saved(run_fake(tmp_path, MINI))
     golden = (Path(__file__).parent / "golden" / "mini_report.txt").read_text(encoding="utf-8")
     assert max(len(line) for line in golden.splitlines()) <= 80
     whole = plain(lambda c: render_report(c, tables, manifest, wide=False), 1000)
@@ -86,7 +67,7 @@ def test_ids_are_short_and_the_label_is_printed_once(tmp_path: Path) -> None:
     (folder / "Government-Response-to-the-Behaviour-Change-Report.md").write_bytes(
         (MINI / "update.md").read_bytes()
     )
-    run_dir = _run(tmp_path, folder)
+    run_dir = run_fake(tmp_path, folder)
     report = (run_dir / "report.txt").read_text(encoding="utf-8")
     assert "000-D01" in report
     assert "Behaviour-Change-Report" not in report
@@ -95,7 +76,7 @@ def test_ids_are_short_and_the_label_is_printed_once(tmp_path: Path) -> None:
 
 
 def test_wide_layout_above_120_columns_shows_the_concern_in_full(tmp_path: Path) -> None:
-    run_dir = _run(tmp_path, MINI)
+    run_dir = run_fake(tmp_path, MINI)
     wide = CliRunner(env={"COLUMNS": "160"}).invoke(cli, ["show", str(run_dir)])
     assert "Not addressed" in wide.output and "not addressed:" not in wide.output
     assert "housing." in wide.output and "identity." in wide.output  # not cut
