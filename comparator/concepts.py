@@ -324,10 +324,11 @@ def _phrases(sentence: list[_Token]) -> Iterable[list[str]]:
 def phrases(text: str, imperative: bool = False) -> list[list[str]]:
     """The words of each noun phrase of a text, in order. With `imperative`, the opening
     word is the ask's verb ('End expedited removals'), never a noun, whatever the tagger
-    guessed."""
+    guessed, unless the tagger read it as a proper noun."""
     out: list[list[str]] = []
     for n, sentence in enumerate(_parse(text)):
-        if imperative and n == 0 and sentence:
+        if imperative and n == 0 and sentence and not sentence[0].tag.startswith("NNP"):
+            # a proper noun opens a title ("Cabinet Office leadership …"), not an ask
             sentence = [_Token(sentence[0].word, "VB", "B-VP", "O"), *sentence[1:]]
         out.extend(_phrases(sentence))
     return out
