@@ -294,7 +294,7 @@ def _show(
     tables, saved = load_saved(run_dir)
     console = _console()
     if detail:
-        render_detail(console, tables, detail, saved.get("config"))
+        render_detail(console, tables, detail)
     elif wanted is not None and not wanted.empty:
         total = len(tables.concerns)
         render_report(console, select(tables, wanted), saved, wide, (wanted.describe(), total))
@@ -349,7 +349,7 @@ def show(
     tables, saved = load_saved(run_dir)
     rows = select(tables, wanted).concerns
     text = (
-        export.concerns_json(rows, str(saved.get("run_id", "")))
+        export.concerns_json(rows, saved.run_id)
         if fmt == "json"
         else export.to_csv(rows, export.concern_columns(rows))
     )
@@ -508,7 +508,7 @@ def _eval_corrections(run_dir: Path | None, corrections_file: Path, other: objec
         )
     tables, _ = load_saved(run_dir)
     fixes = read_corrections(corrections_file)
-    for w in unknown_corrections(fixes, [r["concern_id"] for r in tables.concerns]):
+    for w in unknown_corrections(fixes, [r.concern_id for r in tables.concerns]):
         click.echo(f"Warning: {visible_controls(w)}", err=True)
     render_agreement(_console(), agreement(tables, fixes))
 

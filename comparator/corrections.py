@@ -14,12 +14,14 @@ import csv
 import hashlib
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError
-from .export import CORRECTION_COLUMNS, Row, RunTables
+from .export import CORRECTION_COLUMNS, RunTables
+from .position import Position
+from .rows import ConcernRow, VerdictSource
 from .score import Reason, Verdict
 
 if TYPE_CHECKING:
@@ -27,7 +29,7 @@ if TYPE_CHECKING:
 
 FILE_NAME = "corrections.csv"
 COLUMNS = ("concern_id", "verdict", "position", "reason", "note", "coder")
-POSITIONS = ("accepted", "partially-accepted", "noted", "rejected", "none")
+POSITIONS = tuple(p.value for p in Position)
 VERDICTS = tuple(v.value for v in Verdict)
 __all__ = ["CORRECTION_COLUMNS", "Corrections", "agreement", "apply", "read_corrections"]
 
@@ -124,40 +126,40 @@ def _full_reason(reason: str, verdict: str) -> str:
     if reason in codes:
         return reason
     if reason == "coder" and verdict:
-        return f"{verdict}:coder"
-    return next((c for c in sorted(codes) if c.split(":")[1] == reason), "")
+        return Reason.coder(Verdict(verdict)).value
+    return next((c for c in sorted(codes) if c.split(":")[1] == reason != "coder"), "")
 
 
 def apply(tables: RunTables, corrections: Corrections | None) -> RunTables:
     """The run's concerns with the coder's corrections on top and the tool's kept beside."""
     by_id = {c.concern_id: c for c in corrections.rows} if corrections else {}
-    concerns = [_corrected(r, by_id.get(r["concern_id"])) for r in tables.concerns]
+    concerns = [_corrected(r, by_id.get(r.concern_id)) for r in tables.concerns]
     return RunTables(concerns, tables.matches, tables.passages)
 
 
-def _corrected(row: Row, c: Correction | None) -> Row:
-    out = dict(row)
-    out.update(
-        tool_verdict=row["verdict"],
-        tool_reason=row["reason"],
-        tool_position=row["position"],
-        verdict_source="tool",
-        coder="",
-        coder_note="",
+def _corrected(row: ConcernRow, c: Correction | None) -> ConcernRow:
+    out = replace(
+        row,
+        tool_verdict=row.verdict,
+        tool_reason=row.reason,
+        tool_position=row.stated,
+        verdict_source=VerdictSource.TOOL,
+        coder=None,
+        coder_note=None,
     )
     if c is None:
         return out
-    verdict = c.verdict or row["verdict"]
-    changed = verdict != row["verdict"]
-    out.update(
+    verdict = Verdict(c.verdict) if c.verdict else row.verdict
+    changed = verdict != row.verdict
+    return replace(
+        out,
         verdict=verdict,
-        reason=c.reason or (f"{verdict}:coder" if changed else row["reason"]),
-        position=c.position or row["position"],
-        verdict_source="coder",
-        coder=c.coder,
-        coder_note=c.note,
+        reason=Reason(c.reason) if c.reason else Reason.coder(verdict) if changed else row.reason,
+        position=Position(c.position) if c.position else row.stated,
+        verdict_source=VerdictSource.CODER,
+        coder=c.coder or None,
+        coder_note=c.note or None,
     )
-    return out
 
 
 def unknown_corrections(corrections: Corrections | None, concern_ids: Sequence[str]) -> list[str]:
@@ -190,9 +192,9 @@ class Agreement:
 
 def agreement(tables: RunTables, corrections: Corrections) -> Agreement:
     """Counts and Cohen's κ of the tool's verdicts against the coder's."""
-    rows = {r["concern_id"]: r for r in tables.concerns}
-    tool = {cid: r.get("tool_verdict") or r["verdict"] for cid, r in rows.items()}
-    tool_pos = {cid: r.get("tool_position") or r.get("position", "none") for cid, r in rows.items()}
+    rows = {r.concern_id: r for r in tables.concerns}
+    tool = {cid: (r.tool_verdict or r.verdict).value for cid, r in rows.items()}
+    tool_pos = {cid: (r.tool_position or r.stated).value for cid, r in rows.items()}
     coded = [c for c in corrections.rows if c.concern_id in rows]
     pairs = [(tool[c.concern_id], c.verdict or tool[c.concern_id]) for c in coded]
     coded_ids = {c.concern_id for c in coded}

@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, get_args
 
 import pandas as pd
 
 from .errors import ConfigError, InputError
 from .export import RunTables
+from .position import Position
+from .rows import ConcernRow
+from .score import Verdict
 
-LABELS = ("answered", "deflected", "ignored")
-Position = Literal["accepted", "partially-accepted", "noted", "rejected", "none"]
-POSITIONS: tuple[str, ...] = get_args(Position)
-NO_POSITION: Position = "none"
+LABELS = tuple(v.value for v in Verdict)
+POSITIONS = tuple(p.value for p in Position)
+NO_POSITION = Position.NONE.value
 GOLD_COLUMNS = {
     "doc",
     "anchor",
@@ -39,11 +40,10 @@ CURLY = str.maketrans("“”‘’", "\"\"''")
 POOLED = "pooled"
 
 
-def _as_printed(concern: dict[str, str]) -> str:
+def _as_printed(concern: ConcernRow) -> str:
     """A concern's text as the request prints it: a UPR recommendation is followed by its
     recommending States ("Ratify ICRMW (Sri Lanka)"), which the run keeps in `source`."""
-    source = concern.get("source", "")
-    return f"{concern['text']} ({source})" if source else concern["text"]
+    return f"{concern.text} ({concern.source})" if concern.source else concern.text
 
 
 def norm(text: str) -> str:
@@ -195,16 +195,16 @@ def evaluate(
         Every matched gold row's outcome, the misses, merges and leaks, and the metrics.
     """
     concerns = tables.concerns
-    texts = {c["concern_id"]: norm(_as_printed(c)) for c in concerns}
-    doc_of = {c["concern_id"]: c["request_doc"] for c in concerns}
-    by_id = {c["concern_id"]: c for c in concerns}
-    passages = {p["passage_id"]: norm(p["text"]) for p in tables.passages}
+    texts = {c.concern_id: norm(_as_printed(c)) for c in concerns}
+    doc_of = {c.concern_id: c.request_doc for c in concerns}
+    by_id = {c.concern_id: c for c in concerns}
+    passages = {p.passage_id: norm(p.text) for p in tables.passages}
     ranked: dict[str, list[str]] = {}
     for m in tables.matches:
-        ranked.setdefault(m["concern_id"], []).append(m["passage_id"])
+        ranked.setdefault(m.concern_id, []).append(m.passage_id)
     result = EvalResult([], [], [], [], [], 0, name=name, total=len(gold))
     result.has_position = "position" in gold.columns
-    if result.has_position and concerns and "position" not in concerns[0]:
+    if result.has_position and concerns and concerns[0].position is None:
         result.notes.append("the run has no position column: every prediction counts as none")
     anchors_in: dict[str, list[str]] = {}
     for g in gold.to_dict("records"):
@@ -218,7 +218,7 @@ def evaluate(
             continue
         if len(hits) > 1:
             result.split.append((g["anchor"], hits))
-        record = {str(k): str(v) for k, v in g.items()}
+        record = GoldRow.of({str(k): str(v) for k, v in g.items()})
         result.rows.append(_outcome(record, hits[0], by_id[hits[0]], ranked, passages))
     result.merged = [(cid, a) for cid, a in anchors_in.items() if len(a) > 1]
     if negatives is not None:
@@ -233,33 +233,56 @@ def evaluate(
     return result
 
 
+@dataclass(frozen=True)
+class GoldRow:
+    """One row of a reference (schema: ../shared/eval/README.md)."""
+
+    anchor: str
+    verdict: str
+    alt: str
+    confidence: str
+    evidence_anchor: str
+    position: str | None  # None: the reference has no position column
+
+    @classmethod
+    def of(cls, record: Mapping[str, str]) -> GoldRow:
+        return cls(
+            record["anchor"],
+            record["verdict"],
+            record["alt"],
+            record["confidence"],
+            record["evidence_anchor"],
+            record.get("position"),
+        )
+
+
 def _outcome(
-    g: dict[str, str],
+    g: GoldRow,
     cid: str,
-    row: dict[str, str],
-    ranked: dict[str, list[str]],
-    passages: dict[str, str],
+    row: ConcernRow,
+    ranked: Mapping[str, list[str]],
+    passages: Mapping[str, str],
 ) -> GoldOutcome:
-    predicted = row["verdict"]
-    lenient = g["alt"] if g["alt"] and predicted == g["alt"] else g["verdict"]
-    anchor = norm(g["evidence_anchor"])
+    predicted = row.verdict.value
+    lenient = g.alt if g.alt and predicted == g.alt else g.verdict
+    anchor = norm(g.evidence_anchor)
     cited = ranked.get(cid, [])
     hit1 = hit3 = None
     if anchor:
         hit1 = bool(cited) and anchor in passages.get(cited[0], "")
         hit3 = any(anchor in passages.get(p, "") for p in cited[:3])
     return GoldOutcome(
-        g["anchor"],
+        g.anchor,
         cid,
-        g["verdict"],
+        g.verdict,
         lenient,
         predicted,
-        g["confidence"] == "clear",
-        g["evidence_anchor"],
+        g.confidence == "clear",
+        g.evidence_anchor,
         hit1,
         hit3,
-        gold_position=g.get("position"),
-        predicted_position=(row.get("position") or NO_POSITION).strip().lower(),
+        gold_position=g.position,
+        predicted_position=row.stated.value,
     )
 
 

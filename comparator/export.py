@@ -11,13 +11,13 @@ import csv
 import io
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .errors import InputError, OutputError
-from .score import CHECK_SEPARATOR, encode_checks
+from .rows import ConcernRow, EvidenceRole, Item, MatchRow, PassageRow, SegmentRow
 
 if TYPE_CHECKING:
     from .corpus import Document
@@ -25,92 +25,18 @@ if TYPE_CHECKING:
     from .pipeline import Analysis, ConcernResult
     from .segment import ReplyPassage, Segmentation
 
-Row = dict[str, str]
-
-CONCERN_COLUMNS = [
-    "concern_id",
-    "request_doc",
-    "request_date",
-    "author",
-    "addressee",
-    "section",
-    "number",
-    "label",
-    "source",
-    "kind",
-    "text",
-    "context",
-    "verdict",
-    "reason",
-    "confidence",
-    "checks",
-    "link",
-    "position",
-    "position_sentence",
-    "reply_doc",
-    "reply_date",
-    "reply_passage_id",
-    "evidence_role",
-    "reply_text",
-    "evidence_sentence",
-    "similarity",
-    "coverage",
-    "specificity",
-    "deflection",
-    "covered",
-    "missing",
-    "parts",
-    "cues",
-    "timing",
-    "start",
-    "end",
-]
-# a coder's corrections (see corrections.py); every run has them, corrected or not
-CORRECTION_COLUMNS = [
-    "tool_verdict",
-    "tool_reason",
-    "tool_position",
-    "verdict_source",
-    "coder",
-    "coder_note",
-]
-MATCH_COLUMNS = [
-    "concern_id",
-    "rank",
-    "passage_id",
-    "reply_doc",
-    "paired",
-    "dense",
-    "lexical",
-    "fused",
-    "sentence_similarity",
-    "sentence",
-]
-PASSAGE_COLUMNS = ["passage_id", "doc", "answers", "start", "end", "sentences", "text"]
-SEGMENT_COLUMNS = [
-    "doc",
-    "role",
-    "item",
-    "id",
-    "kind",
-    "section",
-    "number",
-    "addressee",
-    "start",
-    "end",
-    "text",
-]
+CONCERN_COLUMNS = ConcernRow.columns()
+CORRECTION_COLUMNS = list(ConcernRow.OPTIONAL_COLUMNS)  # a coder's (see corrections.py)
+MATCH_COLUMNS = MatchRow.columns()
+PASSAGE_COLUMNS = PassageRow.columns()
+SEGMENT_COLUMNS = SegmentRow.columns()
 
 
 @dataclass(frozen=True)
 class RunTables:
-    concerns: list[Row]
-    matches: list[Row]
-    passages: list[Row]
-
-
-def _num(x: float) -> str:
-    return f"{x:.4f}"
+    concerns: list[ConcernRow]
+    matches: list[MatchRow]
+    passages: list[PassageRow]
 
 
 def tables(analysis: Analysis) -> RunTables:
@@ -118,95 +44,92 @@ def tables(analysis: Analysis) -> RunTables:
     docs = {d.name: d for d in analysis.corpus.documents}
     concerns = [_concern_row(r, passages, docs) for r in analysis.results]
     matches = [
-        {
-            "concern_id": r.concern.concern_id,
-            "rank": str(e.rank),
-            "passage_id": e.passage_id,
-            "reply_doc": passages[e.passage_id].doc,
-            "paired": "yes" if e.paired else "no",
-            "dense": _num(e.dense),
-            "lexical": _num(e.lexical),
-            "fused": _num(e.fused),
-            "sentence_similarity": _num(e.sentence_similarity),
-            "sentence": e.sentence,
-        }
+        MatchRow(
+            concern_id=r.concern.concern_id,
+            rank=e.rank,
+            passage_id=e.passage_id,
+            reply_doc=passages[e.passage_id].doc,
+            paired=e.paired,
+            dense=e.dense,
+            lexical=e.lexical,
+            fused=e.fused,
+            sentence_similarity=e.sentence_similarity,
+            sentence=e.sentence,
+        )
         for r in analysis.results
         for e in r.evidence
     ]
     return RunTables(concerns, matches, passage_rows(analysis.segmentation))
 
 
-def passage_rows(seg: Segmentation) -> list[Row]:
+def passage_rows(seg: Segmentation) -> list[PassageRow]:
     return [
-        {
-            "passage_id": p.passage_id,
-            "doc": p.doc,
-            "answers": p.answers,
-            "start": str(p.start),
-            "end": str(p.end),
-            "sentences": str(len(p.sentences)),
-            "text": p.text,
-        }
+        PassageRow(
+            passage_id=p.passage_id,
+            doc=p.doc,
+            answers=p.answers,
+            start=p.start,
+            end=p.end,
+            sentences=len(p.sentences),
+            text=p.text,
+        )
         for p in seg.passages
     ]
 
 
+def _evidence_role(r: ConcernResult, e: Evidence | None) -> EvidenceRole:
+    if e is None:
+        return EvidenceRole.NONE
+    if e.paired:
+        return EvidenceRole.PAIRED
+    return EvidenceRole.NEAREST if r.decision.verdict.value == "ignored" else EvidenceRole.BEST
+
+
 def _concern_row(
     r: ConcernResult, passages: dict[str, ReplyPassage], docs: dict[str, Document]
-) -> Row:
+) -> ConcernRow:
     c = r.concern
     request = docs[c.doc]
     e = r.evidence[0] if r.evidence else None
     s = r.signals
-    role = (
-        ""
-        if e is None
-        else (
-            "paired answer"
-            if e.paired
-            else "nearest passage (not relevant)"
-            if r.decision.verdict.value == "ignored"
-            else "best match"
-        )
+    return ConcernRow(
+        concern_id=c.concern_id,
+        request_doc=c.doc,
+        request_date=request.date,
+        author=request.author,
+        addressee=c.addressee or request.addressee,
+        section=c.section,
+        number=c.number,
+        label=c.label,
+        source=c.source,
+        kind=c.kind,
+        text=c.text,
+        context=c.context,
+        verdict=r.decision.verdict,
+        reason=r.decision.reason,
+        confidence=r.decision.confidence,
+        checks=r.decision.checks,
+        link=r.link,
+        position=r.stance.position,
+        position_sentence=r.stance.sentence,
+        reply_doc=r.reply_doc,
+        reply_date=r.reply_date,
+        reply_passage_id=e.passage_id if e else "",
+        evidence_role=_evidence_role(r, e),
+        reply_text=passages[e.passage_id].text if e else "",
+        evidence_sentence=_evidence_sentence(r, e),
+        similarity=e.dense if e else None,
+        coverage=s.coverage.share if s else None,
+        specificity=s.specificity if s else None,
+        deflection=s.deflection if s else None,
+        covered=tuple(s.coverage.covered) if s else (),
+        missing=tuple(s.coverage.missing) if s else (),
+        parts=r.parts_covered,
+        cues=tuple(s.cues) if s else (),
+        timing=r.timing,
+        start=c.start,
+        end=c.end,
     )
-    return {
-        "concern_id": c.concern_id,
-        "request_doc": c.doc,
-        "request_date": request.date,
-        "author": request.author,
-        "addressee": c.addressee or request.addressee,
-        "section": c.section,
-        "number": c.number,
-        "label": c.label,
-        "source": c.source,
-        "kind": c.kind,
-        "text": c.text,
-        "context": c.context,
-        "verdict": r.decision.verdict.value,
-        "reason": r.decision.reason.value,
-        "confidence": f"{r.decision.confidence:.2f}",
-        "checks": encode_checks(r.decision.checks),
-        "link": r.link,
-        "position": r.stance.position.value,
-        "position_sentence": r.stance.sentence,
-        "reply_doc": r.reply_doc,
-        "reply_date": r.reply_date,
-        "reply_passage_id": e.passage_id if e else "",
-        "evidence_role": role,
-        "reply_text": passages[e.passage_id].text if e else "",
-        "evidence_sentence": _evidence_sentence(r, e),
-        "similarity": _num(e.dense) if e else "",
-        "coverage": _num(s.coverage.share) if s else "",
-        "specificity": _num(s.specificity) if s else "",
-        "deflection": _num(s.deflection) if s else "",
-        "covered": "; ".join(s.coverage.covered) if s else "",
-        "missing": "; ".join(s.coverage.missing) if s else "",
-        "parts": r.parts_covered,
-        "cues": "; ".join(c.value for c in s.cues) if s else "",
-        "timing": r.timing,
-        "start": str(c.start),
-        "end": str(c.end),
-    }
 
 
 def _evidence_sentence(r: ConcernResult, e: Evidence | None) -> str:
@@ -216,49 +139,47 @@ def _evidence_sentence(r: ConcernResult, e: Evidence | None) -> str:
     return e.sentence if e else ""
 
 
-def segment_rows(analysis_seg: Segmentation, roles: Mapping[str, str]) -> list[Row]:
+def segment_rows(analysis_seg: Segmentation, roles: Mapping[str, str]) -> list[SegmentRow]:
     """One row per concern and passage, for `comparator segment --csv`."""
-    rows: list[Row] = []
-    for c in analysis_seg.concerns:
-        rows.append(
-            {
-                "doc": c.doc,
-                "role": roles.get(c.doc, ""),
-                "item": "concern",
-                "id": c.concern_id,
-                "kind": c.kind,
-                "section": c.section,
-                "number": c.number,
-                "addressee": c.addressee,
-                "start": str(c.start),
-                "end": str(c.end),
-                "text": c.text,
-            }
+    rows = [
+        SegmentRow(
+            doc=c.doc,
+            role=roles.get(c.doc, ""),
+            item=Item.CONCERN,
+            id=c.concern_id,
+            kind=c.kind,
+            section=c.section,
+            number=c.number,
+            addressee=c.addressee,
+            start=c.start,
+            end=c.end,
+            text=c.text,
         )
-    for p in analysis_seg.passages:
-        rows.append(
-            {
-                "doc": p.doc,
-                "role": roles.get(p.doc, ""),
-                "item": "passage",
-                "id": p.passage_id,
-                "kind": "passage",
-                "section": p.section,
-                "number": "",
-                "addressee": "",
-                "start": str(p.start),
-                "end": str(p.end),
-                "text": p.text,
-            }
+        for c in analysis_seg.concerns
+    ]
+    rows += [
+        SegmentRow(
+            doc=p.doc,
+            role=roles.get(p.doc, ""),
+            item=Item.PASSAGE,
+            id=p.passage_id,
+            kind="passage",
+            section=p.section,
+            number="",
+            addressee="",
+            start=p.start,
+            end=p.end,
+            text=p.text,
         )
+        for p in analysis_seg.passages
+    ]
     return rows
 
 
-def concern_columns(rows: list[Row]) -> list[str]:
+def concern_columns(rows: Sequence[ConcernRow]) -> list[str]:
     """The concerns.csv header: the correction columns too when the rows have them (runs
     made before corrections existed do not)."""
-    extra = [c for c in CORRECTION_COLUMNS if rows and c in rows[0]]
-    return CONCERN_COLUMNS + extra
+    return ConcernRow.columns(optional=bool(rows) and rows[0].has_optional())
 
 
 # A cell a spreadsheet would run as a formula starts with one of these (OWASP, "CSV
@@ -282,84 +203,48 @@ def unescape_cell(value: str) -> str:
     return value[1:] if ESCAPED_FORMULA.match(value) and not NUMBER.match(value) else value
 
 
-def to_csv(rows: list[Row], columns: list[str]) -> str:
+def to_csv(
+    rows: Sequence[ConcernRow | MatchRow | PassageRow | SegmentRow], columns: list[str]
+) -> str:
     """RFC 4180 CSV (CRLF line ends, quotes where needed), UTF-8 without BOM; formula-like
     cells escaped (see `escape_cell`)."""
-    rows = [{k: escape_cell(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
     buf = io.StringIO()
-    writer = csv.DictWriter(
-        buf,
-        fieldnames=columns,
-        lineterminator="\r\n",
-        quoting=csv.QUOTE_MINIMAL,
-        extrasaction="ignore",
-    )
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(columns)
+    writer.writerows([escape_cell(v) for v in r.cells(columns)] for r in rows)
     return buf.getvalue()
 
 
-# The types of the columns that are not text, for JSON and for `comparator.load_run`.
-# Labels and numbers as printed ("8.10", "115.1") stay text: 8.10 is not 8.1.
-INT_COLUMNS = frozenset({"start", "end", "rank", "sentences"})
-FLOAT_COLUMNS = frozenset(
-    {
-        "confidence",
-        "similarity",
-        "coverage",
-        "specificity",
-        "deflection",
-        "dense",
-        "lexical",
-        "fused",
-        "sentence_similarity",
-    }
-)
-LIST_COLUMNS = {"covered": "; ", "missing": "; ", "cues": "; ", "checks": CHECK_SEPARATOR}
-BOOL_COLUMNS = {"paired": "yes"}
-
-
-def typed(row: Row) -> dict[str, object]:
-    """A row with numbers as numbers, lists as lists, yes/no as booleans, empty as None."""
-    out: dict[str, object] = {}
-    for key, value in row.items():
-        if value == "" or value is None:
-            out[key] = [] if key in LIST_COLUMNS else None
-        elif key in INT_COLUMNS:
-            out[key] = int(value)
-        elif key in FLOAT_COLUMNS:
-            out[key] = float(value)
-        elif key in LIST_COLUMNS:
-            out[key] = value.split(LIST_COLUMNS[key])
-        elif key in BOOL_COLUMNS:
-            out[key] = value == BOOL_COLUMNS[key]
-        else:
-            out[key] = value
-    return out
-
-
 def to_json(t: RunTables) -> str:
-    """The run's tables as one JSON object of typed rows (see `typed`)."""
+    """The run's tables as one JSON object of typed rows (see `rows._Row.to_json`)."""
     data = {
-        "concerns": [typed(r) for r in t.concerns],
-        "matches": [typed(r) for r in t.matches],
-        "passages": [typed(r) for r in t.passages],
+        "concerns": [r.to_json() for r in t.concerns],
+        "matches": [r.to_json() for r in t.matches],
+        "passages": [r.to_json() for r in t.passages],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def concerns_json(rows: list[Row], run_id: str) -> str:
+def concerns_json(rows: list[ConcernRow], run_id: str) -> str:
     """Concerns (a slice of a run) as typed JSON, for `comparator show --format json`."""
-    data = {"run_id": run_id, "concerns": [typed(r) for r in rows]}
+    data = {"run_id": run_id, "concerns": [r.to_json() for r in rows]}
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def read_csv(path: Path) -> list[Row]:
+R = TypeVar("R", ConcernRow, MatchRow, PassageRow, SegmentRow)
+
+
+def read_rows(path: Path, row: type[R]) -> list[R]:
+    """A table written by `to_csv`, as the rows it was written from.
+
+    Raises:
+        InputError: the file is missing, or a cell is not what its column holds.
+    """
     try:
         with path.open(encoding="utf-8", newline="") as fh:
             return [
-                {k: unescape_cell(v) if isinstance(v, str) else v for k, v in r.items()}
-                for r in csv.DictReader(fh)
+                row.from_csv({k: unescape_cell(v) for k, v in cells.items()})
+                for cells in csv.DictReader(fh)
             ]
     except FileNotFoundError:
         raise InputError(
@@ -367,11 +252,15 @@ def read_csv(path: Path) -> list[Row]:
         ) from None
 
 
+def read_concerns(path: Path) -> list[ConcernRow]:
+    return read_rows(path, ConcernRow)
+
+
 def read_tables(run_dir: Path) -> RunTables:
     return RunTables(
-        read_csv(run_dir / "concerns.csv"),
-        read_csv(run_dir / "matches.csv"),
-        read_csv(run_dir / "passages.csv"),
+        read_concerns(run_dir / "concerns.csv"),
+        read_rows(run_dir / "matches.csv", MatchRow),
+        read_rows(run_dir / "passages.csv", PassageRow),
     )
 
 

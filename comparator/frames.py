@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from .export import FLOAT_COLUMNS, INT_COLUMNS, unescape_cell
+from .export import unescape_cell
+from .manifest import RunManifest
+from .rows import numeric_columns
 
 
 @dataclass(frozen=True)
@@ -22,11 +23,12 @@ class RunFrames:
     concerns: pd.DataFrame
     matches: pd.DataFrame
     passages: pd.DataFrame
-    manifest: dict[str, Any]
+    manifest: RunManifest
 
 
 def _frame(path: Path) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    INT_COLUMNS, FLOAT_COLUMNS = numeric_columns()
     for col in frame.columns:
         if col in INT_COLUMNS:
             frame[col] = pd.to_numeric(frame[col].replace("", None)).astype("Int64")
@@ -46,7 +48,8 @@ def load_run(path: str | Path) -> RunFrames:
     Returns:
         concerns, matches and passages as DataFrames: text columns (ids, labels, numbers
         as printed such as "8.10") as strings, empty text as "", offsets and ranks as
-        Int64, scores as float64 (NaN where empty); and the manifest as a dict.
+        Int64, scores as float64 (NaN where empty); and the manifest as a record
+        (`manifest.to_json()` gives its JSON).
 
     Raises:
         InputError: not a run folder; ComparatorError: a table changed since the run.

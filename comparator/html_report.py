@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from html import escape
-from typing import Any
 
-from .export import Row, RunTables
-from .report import corpus_name
-from .score import parse_checks
+from .export import RunTables
+from .manifest import RunManifest
+from .rows import ConcernRow
 
 VERDICTS = ("answered", "deflected", "ignored")
 COLOURS = {"answered": "#2e7d32", "deflected": "#b7791f", "ignored": "#c62828"}
@@ -71,10 +70,6 @@ JS = """
 """
 
 
-def _doc_id(row: Row) -> str:
-    return row["concern_id"].rsplit("-", 1)[0]
-
-
 def _words(terms: Iterable[str]) -> list[str]:
     return sorted({w for t in terms for w in t.split() if len(w) > 2}, key=len, reverse=True)
 
@@ -107,11 +102,11 @@ def in_context(passage: str, sentence: str, terms: Iterable[str]) -> str:
     )
 
 
-def bar_chart(rows: list[Row]) -> str:
+def bar_chart(rows: list[ConcernRow]) -> str:
     """An inline SVG: one stacked bar of verdict counts per request document."""
     by_doc: dict[str, Counter[str]] = {}
     for r in rows:
-        by_doc.setdefault(_doc_id(r), Counter())[r["verdict"]] += 1
+        by_doc.setdefault(r.doc_id, Counter())[r.verdict.value] += 1
     most = max((sum(c.values()) for c in by_doc.values()), default=1)
     bar_w, left, height = 600, 60, 22
     parts = []
@@ -146,18 +141,18 @@ def bar_chart(rows: list[Row]) -> str:
     )
 
 
-def _scorecard(rows: list[Row], titles: dict[str, str]) -> str:
-    by_doc: dict[str, list[Row]] = {}
+def _scorecard(rows: list[ConcernRow], titles: Mapping[str, str]) -> str:
+    by_doc: dict[str, list[ConcernRow]] = {}
     for r in rows:
-        by_doc.setdefault(r["request_doc"], []).append(r)
+        by_doc.setdefault(r.request_doc, []).append(r)
     head = "".join(f"<th>{v}</th>" for v in ("request", "n", *VERDICTS))
     body = []
     for doc, doc_rows in by_doc.items():
-        counts = Counter(r["verdict"] for r in doc_rows)
+        counts = Counter(r.verdict.value for r in doc_rows)
         cells = "".join(f'<td class="n">{counts[v]}</td>' for v in VERDICTS)
         title = escape(titles.get(doc, ""))
         body.append(
-            f"<tr><td>{escape(_doc_id(doc_rows[0]))} {title}</td>"
+            f"<tr><td>{escape(doc_rows[0].doc_id)} {title}</td>"
             f'<td class="n">{len(doc_rows)}</td>{cells}</tr>'
         )
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
@@ -171,12 +166,12 @@ def _select(name: str, values: Iterable[str]) -> str:
     )
 
 
-def _filters(rows: list[Row]) -> str:
+def _filters(rows: list[ConcernRow]) -> str:
     values = {
-        "verdict": [v for v in VERDICTS if any(r["verdict"] == v for r in rows)],
-        "position": sorted({r.get("position", "none") for r in rows}),
-        "reason": sorted({r["reason"] for r in rows}),
-        "doc": list(dict.fromkeys(_doc_id(r) for r in rows)),
+        "verdict": [v for v in VERDICTS if any(r.verdict == v for r in rows)],
+        "position": sorted({r.stated.value for r in rows}),
+        "reason": sorted({r.reason.value for r in rows}),
+        "doc": list(dict.fromkeys(r.doc_id for r in rows)),
     }
     selects = "".join(_select(n, values[n]) for n in FILTERS)
     return (
@@ -185,65 +180,65 @@ def _filters(rows: list[Row]) -> str:
     )
 
 
-def _checks(row: Row) -> str:
-    if not row.get("checks"):
+def _checks(row: ConcernRow) -> str:
+    if not row.checks:
         return ""
-    items = "".join(f"<li>{escape(c.describe())}</li>" for c in parse_checks(row["checks"]))
+    items = "".join(f"<li>{escape(c.describe())}</li>" for c in row.checks)
     return f'<ul class="checks">{items}</ul>'
 
 
-def _concern_row(r: Row) -> str:
-    terms = r["covered"].split("; ") if r["covered"] else []
-    position = r.get("position", "none") or "none"
+def _concern_row(r: ConcernRow) -> str:
+    terms = r.covered
+    position = r.stated.value
     badge = ""
-    if r.get("verdict_source") == "coder":
-        who = f" by {r['coder']}" if r.get("coder") else ""
-        note = f": {r['coder_note']}" if r.get("coder_note") else ""
+    if r.corrected:
+        who = f" by {r.coder}" if r.coder else ""
+        note = f": {r.coder_note}" if r.coder_note else ""
         badge = (
-            f'<span class="badge" title="tool said {escape(r["tool_verdict"])}'
+            f'<span class="badge" title="tool said {escape(r.cell("tool_verdict"))}'
             f'{escape(note)}">corrected{escape(who)}</span>'
         )
     verdict = (
-        f'<span class="v v-{escape(r["verdict"])}">{escape(r["verdict"])}</span>{badge}'
-        f'<div class="dim">{escape(r["reason"])}<br>conf {escape(r["confidence"])}'
+        f'<span class="v v-{escape(r.verdict)}">{escape(r.verdict)}</span>{badge}'
+        f'<div class="dim">{escape(r.reason)}<br>conf {escape(r.cell("confidence"))}'
         f"{'<br>position ' + escape(position) if position != 'none' else ''}</div>"
     )
-    label = f'<span class="dim">{escape(r["label"])}:</span> ' if r.get("label") else ""
-    if r["reply_text"]:
+    label = f'<span class="dim">{escape(r.label)}:</span> ' if r.label else ""
+    if r.reply_text:
         evidence = (
-            f"{marked(r['evidence_sentence'], terms)}"
-            f'<div class="dim">{escape(r["reply_passage_id"])} · {escape(r["evidence_role"])}'
-            f" · sim {escape(r['similarity'])}</div>"
+            f"{marked(r.evidence_sentence, terms)}"
+            f'<div class="dim">{escape(r.reply_passage_id)} · {escape(r.evidence_role)}'
+            f" · sim {escape(r.cell('similarity'))}</div>"
             f"<details><summary>in the reply, and the checks</summary>"
-            f'<div class="passage">{in_context(r["reply_text"], r["evidence_sentence"], terms)}'
+            f'<div class="passage">{in_context(r.reply_text, r.evidence_sentence, terms)}'
             f"</div>{_checks(r)}</details>"
         )
     else:
         evidence = f'<span class="dim">no reply passage</span>{_checks(r)}'
-    missing = escape(r["missing"]) or "—"
+    missing = escape(r.cell("missing")) or "—"
     data = " ".join(
         f'data-{k}="{escape(v)}"'
         for k, v in (
-            ("verdict", r["verdict"]),
+            ("verdict", r.verdict.value),
             ("position", position),
-            ("reason", r["reason"]),
-            ("doc", _doc_id(r)),
+            ("reason", r.reason.value),
+            ("doc", r.doc_id),
         )
     )
     return (
-        f'<tr class="concern" id="c-{escape(r["concern_id"])}" {data}>'
-        f'<td class="id">{escape(r["concern_id"])}</td><td>{verdict}</td>'
-        f"<td>{label}{escape(r['text'])}</td><td>{evidence}</td><td>{missing}</td></tr>"
+        f'<tr class="concern" id="c-{escape(r.concern_id)}" {data}>'
+        f'<td class="id">{escape(r.concern_id)}</td><td>{verdict}</td>'
+        f"<td>{label}{escape(r.text)}</td><td>{evidence}</td><td>{missing}</td></tr>"
     )
 
 
-def render_html(t: RunTables, manifest: dict[str, Any]) -> str:
+def render_html(t: RunTables, manifest: RunManifest) -> str:
     """The run's report.html as text."""
     import json
 
-    titles = {i["file"]: i.get("title", "") for i in manifest.get("inputs", [])}
-    model = manifest.get("model", {})
-    rid = escape(str(manifest.get("run_id", "")))
+    titles = manifest.titles
+    model = manifest.model
+    rid = escape(manifest.run_id)
     head = "".join(
         f"<th>{h}</th>" for h in ("ID", "Verdict", "Concern", "Evidence", "Not addressed")
     )
@@ -254,9 +249,9 @@ def render_html(t: RunTables, manifest: dict[str, Any]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<style>{CSS}</style></head><body>\n"
         f"<h1>comparator run {rid}</h1>"
-        f'<p class="meta">corpus: {escape(corpus_name(manifest))} '
-        f"({len(manifest.get('inputs', []))} documents) · model: "
-        f"{escape(str(model.get('name', '')))} {escape(str(model.get('version', '')))}</p>\n"
+        f'<p class="meta">corpus: {escape(manifest.shown_corpus)} '
+        f"({len(manifest.inputs)} documents) · model: "
+        f"{escape(model.name if model else '')} {escape(model.version if model else '')}</p>\n"
         f"<h2>Scorecard</h2>{bar_chart(t.concerns)}{_scorecard(t.concerns, titles)}\n"
         f"<h2>Concerns</h2>{_filters(t.concerns)}\n"
         f'<table id="concerns"><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>\n'

@@ -8,13 +8,15 @@ import json
 import os
 import platform
 import subprocess
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from . import __version__
 from .config import Config
-from .corpus import Corpus
+from .corpus import Corpus, Role
 from .embed import ModelIdentity
 
 KEY_PACKAGES = (
@@ -57,7 +59,7 @@ def code_fingerprint(root: Path = Path(__file__).parent) -> str:
     return digest.hexdigest()
 
 
-def package_versions() -> dict[str, str]:
+def package_versions() -> Mapping[str, str]:
     out = {}
     for name in KEY_PACKAGES:
         try:
@@ -82,63 +84,210 @@ def git_commit(where: Path) -> str | None:
     return done.stdout.strip() or None if done.returncode == 0 else None
 
 
+@dataclass(frozen=True)
+class ToolRecord:
+    name: str
+    version: str
+    source_sha256: str
+    git_commit: str | None
+
+
+@dataclass(frozen=True)
+class ModelRecord:
+    name: str
+    package: str
+    version: str
+    weights_sha256: str
+
+
+@dataclass(frozen=True)
+class InputRecord:
+    """One document of the run, as it was read (role, dates, author, id) and its hash."""
+
+    file: str
+    id: str
+    sha256: str
+    role: str
+    author: str
+    addressee: str
+    date: str
+    title: str
+    inferred: tuple[str, ...]
+    in_reply_to: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["inferred"] = list(self.inferred)
+        data.pop("in_reply_to")
+        return data | ({"in_reply_to": list(self.in_reply_to)} if self.in_reply_to else {})
+
+
+@dataclass(frozen=True)
+class CorrectionsRecord:
+    file: str  # as seen from the run folder
+    sha256: str
+
+
+@dataclass(frozen=True)
+class RunManifest:
+    """manifest.json: what went in (hashes), what model and settings, what came out."""
+
+    run_id: str
+    corpus: str  # the corpus folder, relative to `corpus_relative_to`
+    config: Mapping[str, Any]
+    inputs: tuple[InputRecord, ...]
+    outputs: Mapping[str, str]  # file name → sha256
+    created: str = ""
+    tool: ToolRecord | None = None
+    python: str = ""
+    packages: Mapping[str, str] = field(default_factory=dict)
+    model: ModelRecord | None = None
+    corpus_name: str = ""
+    corpus_relative_to: str = "working folder"
+    selection: tuple[str, ...] | None = None  # files named one by one, not a folder
+    roles_given: tuple[tuple[str, Role], ...] = ()
+    corpus_manifest_sha256: str | None = None
+    embedding_cache: Mapping[str, int] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    corrections: CorrectionsRecord | None = None
+
+    @property
+    def titles(self) -> dict[str, str]:
+        """File name → title, for the report's request labels."""
+        return {i.file: i.title for i in self.inputs}
+
+    @property
+    def shown_corpus(self) -> str:
+        """The corpus folder's name: the same wherever the run folder is (`verify` re-runs
+        elsewhere), and no path of the user's."""
+        return self.corpus_name or Path(self.corpus).name
+
+    def to_json(self) -> str:
+        data: dict[str, Any] = {
+            "run_id": self.run_id,
+            "created": self.created,
+            "tool": asdict(self.tool) if self.tool else None,
+            "python": self.python,
+            "packages": dict(self.packages),
+            "model": asdict(self.model) if self.model else None,
+            "config": dict(self.config),
+            "corpus": self.corpus,
+            "corpus_name": self.corpus_name,
+            "corpus_relative_to": self.corpus_relative_to,
+        }
+        if self.selection is not None:
+            data["selection"] = list(self.selection)
+            data["roles_given"] = [list(r) for r in self.roles_given]
+        data["corpus_manifest_sha256"] = self.corpus_manifest_sha256
+        data["inputs"] = [i.to_json() for i in self.inputs]
+        data["outputs"] = dict(self.outputs)
+        data["embedding_cache"] = dict(self.embedding_cache)
+        data["warnings"] = list(self.warnings)
+        if self.corrections is not None:
+            data["corrections"] = asdict(self.corrections)
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RunManifest:
+        """The record of a parsed manifest.json (its shape checked by `read`)."""
+
+        def record(kind: Any, value: Any) -> Any:
+            names = {f.name for f in fields(kind)}
+            return kind(**{k: v for k, v in value.items() if k in names}) if value else None
+
+        inputs = tuple(
+            InputRecord(
+                file=i["file"],
+                id=str(i.get("id", "")),
+                sha256=str(i.get("sha256", "")),
+                role=str(i.get("role", "")),
+                author=str(i.get("author", "")),
+                addressee=str(i.get("addressee", "")),
+                date=str(i.get("date", "")),
+                title=str(i.get("title", "")),
+                inferred=tuple(i.get("inferred", ())),
+                in_reply_to=tuple(i.get("in_reply_to", ())),
+            )
+            for i in data["inputs"]
+        )
+        selection = data.get("selection")
+        return cls(
+            run_id=data["run_id"],
+            corpus=data["corpus"],
+            config=data["config"],
+            inputs=inputs,
+            outputs=data["outputs"],
+            created=str(data.get("created", "")),
+            tool=record(ToolRecord, data.get("tool")),
+            python=str(data.get("python", "")),
+            packages=data.get("packages") or {},
+            model=record(ModelRecord, data.get("model")),
+            corpus_name=str(data.get("corpus_name", "")),
+            corpus_relative_to=str(data.get("corpus_relative_to", "working folder")),
+            selection=tuple(selection) if selection is not None else None,
+            roles_given=tuple((str(f), _role(r)) for f, r in data.get("roles_given") or ()),
+            corpus_manifest_sha256=data.get("corpus_manifest_sha256"),
+            embedding_cache=data.get("embedding_cache") or {},
+            warnings=tuple(data.get("warnings") or ()),
+            corrections=record(CorrectionsRecord, data.get("corrections")),
+        )
+
+
+def _role(value: object) -> Role:
+    if value == "request" or value == "reply":
+        return value
+    raise ValueError(f"role {value!r} is neither request nor reply")
+
+
 def build(
     rid: str,
     corpus: Corpus,
     config: Config,
     model: ModelIdentity,
-    outputs: dict[str, bytes],
-    cache: dict[str, int],
+    cache: Mapping[str, int],
     warnings: tuple[str, ...],
     run_folder: Path | None = None,
-) -> dict[str, Any]:
+    corrections: CorrectionsRecord | None = None,
+) -> RunManifest:
+    """The manifest of a run about to be written; its `outputs` are hashed last (see
+    `runs.render_files`)."""
     corpus_ref = relative_corpus(corpus.root, run_folder)
-    return {
-        "run_id": rid,
-        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "tool": {
-            "name": "comparator",
-            "version": __version__,
-            "source_sha256": code_fingerprint(),
-            "git_commit": git_commit(Path(__file__).parent),
-        },
-        "python": platform.python_version(),
-        "packages": package_versions(),
-        "model": {
-            "name": model.name,
-            "package": model.package,
-            "version": model.version,
-            "weights_sha256": model.weights_sha256,
-        },
-        "config": config.as_dict(),
-        "corpus": corpus_ref,
-        "corpus_name": corpus.root.resolve().name,
-        "corpus_relative_to": "run folder" if run_folder is not None else "working folder",
-        **(
-            {"selection": list(corpus.selection), "roles_given": list(corpus.roles_given)}
-            if corpus.selection is not None
-            else {}
+    return RunManifest(
+        run_id=rid,
+        created=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        tool=ToolRecord(
+            "comparator", __version__, code_fingerprint(), git_commit(Path(__file__).parent)
         ),
-        "corpus_manifest_sha256": corpus.manifest_sha256,
-        "inputs": [
-            {
-                "file": d.name,
-                "id": d.doc_id,
-                "sha256": d.sha256,
-                "role": d.role,
-                "author": d.author,
-                "addressee": d.addressee,
-                "date": d.date,
-                "title": d.title,
-                "inferred": list(d.inferred),
-                **({"in_reply_to": list(d.in_reply_to)} if d.in_reply_to else {}),
-            }
+        python=platform.python_version(),
+        packages=package_versions(),
+        model=ModelRecord(model.name, model.package, model.version, model.weights_sha256),
+        config=config.as_dict(),
+        corpus=corpus_ref,
+        corpus_name=corpus.root.resolve().name,
+        corpus_relative_to="run folder" if run_folder is not None else "working folder",
+        selection=corpus.selection,
+        roles_given=tuple(corpus.roles_given) if corpus.selection is not None else (),
+        corpus_manifest_sha256=corpus.manifest_sha256,
+        inputs=tuple(
+            InputRecord(
+                file=d.name,
+                id=d.doc_id,
+                sha256=d.sha256,
+                role=d.role,
+                author=d.author,
+                addressee=d.addressee,
+                date=d.date,
+                title=d.title,
+                inferred=tuple(d.inferred),
+                in_reply_to=tuple(d.in_reply_to),
+            )
             for d in corpus.documents
-        ],
-        "outputs": hash_outputs(outputs),
-        "embedding_cache": cache,
-        "warnings": [_without_root(w, corpus.root, corpus_ref) for w in warnings],
-    }
+        ),
+        outputs={},
+        embedding_cache=cache,
+        warnings=tuple(_without_root(w, corpus.root, corpus_ref) for w in warnings),
+        corrections=corrections,
+    )
 
 
 def relative_corpus(root: Path, run_folder: Path | None) -> str:
@@ -159,21 +308,21 @@ def _without_root(warning: str, root: Path, ref: str) -> str:
     return warning.replace(str(root), ref)
 
 
-def corpus_path(saved: dict[str, Any], run_dir: Path) -> Path:
+def corpus_path(saved: RunManifest, run_dir: Path) -> Path:
     """Where a saved run's corpus is now: relative to its run folder (older runs: to the
     working folder)."""
-    return saved_path(saved["corpus"], saved, run_dir)
+    return saved_path(saved.corpus, saved, run_dir)
 
 
-def saved_path(ref: str, saved: dict[str, Any], run_dir: Path) -> Path:
+def saved_path(ref: str, saved: RunManifest, run_dir: Path) -> Path:
     """A path the manifest records (the corpus, the corrections file) as it is now."""
     path = Path(ref)
-    if saved.get("corpus_relative_to") == "run folder" and not path.is_absolute():
+    if saved.corpus_relative_to == "run folder" and not path.is_absolute():
         return run_dir / path
     return path
 
 
-def hash_outputs(outputs: dict[str, bytes]) -> dict[str, str]:
+def hash_outputs(outputs: Mapping[str, bytes]) -> Mapping[str, str]:
     return {name: hashlib.sha256(data).hexdigest() for name, data in sorted(outputs.items())}
 
 
@@ -181,7 +330,7 @@ def hash_outputs(outputs: dict[str, bytes]) -> dict[str, str]:
 REQUIRED = {"run_id": str, "corpus": str, "config": dict, "inputs": list, "outputs": dict}
 
 
-def read(run_dir: Path) -> dict[str, Any]:
+def read(run_dir: Path) -> RunManifest:
     from .errors import InputError
 
     path = run_dir / "manifest.json"
@@ -198,7 +347,10 @@ def read(run_dir: Path) -> dict[str, Any]:
     problem = _shape_problem(data)
     if problem:
         raise InputError(f"{path}: damaged manifest ({problem}); re-run the analysis")
-    return dict(data)
+    try:
+        return RunManifest.from_json(data)
+    except (TypeError, ValueError, AttributeError) as e:
+        raise InputError(f"{path}: damaged manifest ({e}); re-run the analysis") from None
 
 
 def _shape_problem(data: object) -> str:

@@ -10,16 +10,17 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .export import Row, RunTables
-from .score import parse_checks
+from .export import RunTables
+from .manifest import RunManifest
+from .position import Position
+from .rows import ConcernRow, Timing, encode_parts
 
 VERDICT_STYLE = {"answered": "bold green", "deflected": "bold yellow", "ignored": "bold red"}
 VERDICTS = ("answered", "deflected", "ignored")
@@ -98,7 +99,7 @@ def request_label(doc_id: str, title: str) -> str:
     return f"{doc_id} {title}"
 
 
-def scorecard(rows: list[Row], titles: dict[str, str]) -> Table:
+def scorecard(rows: list[ConcernRow], titles: Mapping[str, str]) -> Table:
     table = Table(title="Scorecard", title_justify="left", expand=True)
     table.add_column("Request", ratio=3)
     table.add_column("n", justify="right")
@@ -106,13 +107,13 @@ def scorecard(rows: list[Row], titles: dict[str, str]) -> Table:
         table.add_column(v, justify="right", style=VERDICT_STYLE[v])
     table.add_column("top reasons", ratio=2)
     table.columns[0].min_width = 20
-    by_doc: dict[str, list[Row]] = {}
+    by_doc: dict[str, list[ConcernRow]] = {}
     for r in rows:
-        by_doc.setdefault(r["request_doc"], []).append(r)
+        by_doc.setdefault(r.request_doc, []).append(r)
     cells: list[list[Text | str]] = []
     for doc, doc_rows in by_doc.items():
-        prefix = doc_rows[0]["concern_id"].rsplit("-", 1)[0]
-        quoted = " (quoted in the reply)" if doc_rows[0]["reply_doc"] == doc else ""
+        prefix = doc_rows[0].doc_id
+        quoted = " (quoted in the reply)" if doc_rows[0].reply_doc == doc else ""
         label = short(request_label(prefix, document_text(titles.get(doc, ""))), 60)
         cells.append(_score_cells(label + quoted, doc_rows))
     total = _score_cells("All requests", rows) if len(by_doc) > 1 else None
@@ -125,52 +126,47 @@ def scorecard(rows: list[Row], titles: dict[str, str]) -> Table:
     return table
 
 
-def _score_cells(label: str, rows: list[Row]) -> list[Text | str]:
-    counts = Counter(r["verdict"] for r in rows)
+def _score_cells(label: str, rows: list[ConcernRow]) -> list[Text | str]:
+    counts = Counter(r.verdict.value for r in rows)
     n = len(rows)
     cells = [f"{counts[v]} ({100 * counts[v] / n:.0f}%)" if n else "0" for v in VERDICTS]
-    reasons = Counter(r["reason"] for r in rows).most_common(3)
+    reasons = Counter(r.reason.value for r in rows).most_common(3)
     return [label, str(n), *cells, ", ".join(f"{k.split(':')[1]} {c}" for k, c in reasons)]
 
 
-def _corrected(r: Row) -> bool:
-    return r.get("verdict_source") == "coder"
-
-
-def _verdict_cell(r: Row, wide: bool) -> Text:
-    verdict = verdict_text(r["verdict"])
-    if _corrected(r):
+def _verdict_cell(r: ConcernRow, wide: bool) -> Text:
+    verdict = verdict_text(r.verdict)
+    if r.corrected:
         verdict.append(" ✎", style="bold")
-    verdict.append(f"\n{r['reason'].split(':')[1]}", style="dim")
-    verdict.append(f"\nconf {r['confidence']}", style="dim")
-    if _corrected(r):
-        coder = f" {r['coder']}" if r.get("coder") else " coder"
-        verdict.append(f"\n✎{coder}\ntool: {r['tool_verdict']}", style="bold")
-    if wide and r.get("position", "none") not in ("", "none"):
-        verdict.append(f"\n{r['position']}", style="bold")
+    verdict.append(f"\n{r.reason.split(':')[1]}", style="dim")
+    verdict.append(f"\nconf {r.cell('confidence')}", style="dim")
+    if r.corrected:
+        coder = f" {r.coder}" if r.coder else " coder"
+        verdict.append(f"\n✎{coder}\ntool: {r.tool_verdict}", style="bold")
+    if wide and r.stated is not Position.NONE:
+        verdict.append(f"\n{r.stated}", style="bold")
     return verdict
 
 
-def _concern_cell(r: Row, limit: int, wide: bool) -> Text:
-    concern = Text(f"{r['label']}: ", style="dim") if r.get("label") else Text()
+def _concern_cell(r: ConcernRow, limit: int, wide: bool) -> Text:
+    concern = Text(f"{r.label}: ", style="dim") if r.label else Text()
     cut = sentence_cut if wide else short
-    concern.append(cut(document_text(r["text"]), limit))
+    concern.append(cut(document_text(r.text), limit))
     return concern
 
 
-def _evidence_cell(r: Row, limit: int, wide: bool) -> Text:
+def _evidence_cell(r: ConcernRow, limit: int, wide: bool) -> Text:
     evidence = Text()
-    if not wide and r.get("position", "none") not in ("", "none"):
-        evidence.append(f"position: {r['position']}\n", style="bold")
-    if (r["verdict"] == "ignored" and not _corrected(r)) or not r["evidence_sentence"]:
+    if not wide and r.stated is not Position.NONE:
+        evidence.append(f"position: {r.stated}\n", style="bold")
+    if (r.verdict == "ignored" and not r.corrected) or not r.evidence_sentence:
         evidence.append("— no relevant passage", style="dim")
     else:
         cut = sentence_cut if wide else short
-        terms = r["covered"].split("; ")
-        evidence.append_text(highlighted(cut(r["evidence_sentence"], limit), terms))
+        evidence.append_text(highlighted(cut(r.evidence_sentence, limit), r.covered))
         evidence.append(
-            f"\n{r['reply_passage_id']} · sim {float(r['similarity'] or 0):.2f}"
-            f"{' · ' + r['timing'] if r['timing'] == 'prior' else ''}",
+            f"\n{r.reply_passage_id} · sim {r.similarity or 0:.2f}"
+            f"{' · ' + r.timing if r.timing is Timing.PRIOR else ''}",
             style="dim",
         )
     if not wide:
@@ -180,10 +176,10 @@ def _evidence_cell(r: Row, limit: int, wide: bool) -> Text:
     return evidence
 
 
-def _missing(r: Row, limit: int) -> str:
-    if r.get("tool_verdict", r["verdict"]) == "ignored":
+def _missing(r: ConcernRow, limit: int) -> str:
+    if (r.tool_verdict or r.verdict) == "ignored":
         return "all of it"
-    return short(document_text(r["missing"]), limit) or "—"
+    return short(document_text(r.cell("missing")), limit) or "—"
 
 
 # Rows rendered at a time: rich holds a table's whole rendering in memory (about 20 times
@@ -192,7 +188,7 @@ TABLE_CHUNK_ROWS = 500
 
 
 def concerns_tables(
-    rows: list[Row], wide: bool = False, title: str = "Concerns"
+    rows: list[ConcernRow], wide: bool = False, title: str = "Concerns"
 ) -> Iterator[Table]:
     """The concerns table, TABLE_CHUNK_ROWS rows at a time (the title on the first)."""
     for start in range(0, max(len(rows), 1), TABLE_CHUNK_ROWS):
@@ -201,7 +197,7 @@ def concerns_tables(
         )
 
 
-def concerns_table(rows: list[Row], wide: bool = False, title: str = "Concerns") -> Table:
+def concerns_table(rows: list[ConcernRow], wide: bool = False, title: str = "Concerns") -> Table:
     """Narrow (three columns: what was asked, what was answered) or wide (five)."""
     table = Table(title=title or None, title_justify="left", show_lines=True, expand=True)
     limit = WIDE_CUT if wide else NARROW_CUT
@@ -214,7 +210,7 @@ def concerns_table(rows: list[Row], wide: bool = False, title: str = "Concerns")
         table.add_column("Not addressed", ratio=2)
         cells = [
             [
-                r["concern_id"],
+                r.concern_id,
                 _verdict_cell(r, wide),
                 _concern_cell(r, limit, wide),
                 _evidence_cell(r, limit, wide),
@@ -228,7 +224,7 @@ def concerns_table(rows: list[Row], wide: bool = False, title: str = "Concerns")
         table.add_column("Evidence (reply passage)", ratio=1)
         cells = [
             [
-                Text(f"{r['concern_id']}\n", style="bold") + _verdict_cell(r, wide),
+                Text(f"{r.concern_id}\n", style="bold") + _verdict_cell(r, wide),
                 _concern_cell(r, limit, wide),
                 _evidence_cell(r, limit, wide),
             ]
@@ -240,71 +236,58 @@ def concerns_table(rows: list[Row], wide: bool = False, title: str = "Concerns")
     return table
 
 
-def exchanges(manifest: dict[str, Any]) -> dict[str, list[str]]:
+def exchanges(manifest: RunManifest) -> dict[str, list[str]]:
     """Request id → ids of the replies that answer it, when any reply names its requests
     (`in_reply_to` in corpus.toml); empty when every reply answers every request."""
-    inputs = manifest.get("inputs", [])
-    if not any(i.get("in_reply_to") for i in inputs):
+    inputs = manifest.inputs
+    if not any(i.in_reply_to for i in inputs):
         return {}
-    replies = [i for i in inputs if i.get("role") == "reply"]
-    out: dict[str, list[str]] = {}
-    for i in inputs:
-        if i.get("role") == "request":
-            rid = i.get("id", "")
-            out[rid] = [
-                str(r.get("id", ""))
-                for r in replies
-                if rid in r.get("in_reply_to", []) or not r.get("in_reply_to")
-            ]
-    return out
-
-
-def corpus_name(manifest: dict[str, Any]) -> str:
-    """The corpus folder's name: the same wherever the run folder is (`--verify` re-runs
-    elsewhere), and no path of the user's."""
-    return str(manifest.get("corpus_name") or Path(str(manifest.get("corpus", ""))).name)
+    replies = [i for i in inputs if i.role == "reply"]
+    return {
+        i.id: [r.id for r in replies if i.id in r.in_reply_to or not r.in_reply_to]
+        for i in inputs
+        if i.role == "request"
+    }
 
 
 def render_report(
     console: Console,
     t: RunTables,
-    manifest: dict[str, Any],
+    manifest: RunManifest,
     wide: bool | None = None,
     sliced: tuple[str, int] | None = None,
 ) -> None:
     """The whole report; `wide` None picks the layout from the console's width, and
     `sliced` (filters, concerns in the run) says that only some concerns are shown."""
     wide = console.width > WIDE_FROM if wide is None else wide
-    titles = {i["file"]: i.get("title", "") for i in manifest.get("inputs", [])}
-    model = manifest.get("model", {})
-    console.print(Text(f"comparator run {manifest.get('run_id', '')}", style="bold"))
-    corpus = corpus_name(manifest)
+    model = manifest.model
+    console.print(Text(f"comparator run {manifest.run_id}", style="bold"))
     console.print(
-        f"corpus: {corpus} ({len(manifest.get('inputs', []))} documents)   model: "
-        f"{model.get('name', '')} {model.get('version', '')}",
+        f"corpus: {manifest.shown_corpus} ({len(manifest.inputs)} documents)   model: "
+        f"{model.name if model else ''} {model.version if model else ''}",
         style="dim",
     )
     if sliced:
         console.print(
             f"showing {len(t.concerns)} of {sliced[1]} concerns ({sliced[0]})", style="bold"
         )
-    console.print(scorecard(t.concerns, titles))
+    console.print(scorecard(t.concerns, manifest.titles))
     threads = exchanges(manifest)
     if threads:
         for request, replies in threads.items():
-            rows = [r for r in t.concerns if r["concern_id"].rsplit("-", 1)[0] == request]
+            rows = [r for r in t.concerns if r.doc_id == request]
             if rows:
                 title = f"Exchange {request} ← {', '.join(replies) or 'no reply'}"
                 for table in concerns_tables(rows, wide, title):
                     console.print(table)
-        rest = [r for r in t.concerns if r["concern_id"].rsplit("-", 1)[0] not in threads]
+        rest = [r for r in t.concerns if r.doc_id not in threads]
         if rest:
             for table in concerns_tables(rest, wide, "Concerns quoted in replies"):
                 console.print(table)
     else:
         for table in concerns_tables(t.concerns, wide):
             console.print(table)
-    corrected = sum(_corrected(r) for r in t.concerns)
+    corrected = sum(r.corrected for r in t.concerns)
     if corrected:
         console.print(
             f"✎ {corrected} concern(s) corrected by a coder (marked ✎, with the tool's verdict).",
@@ -318,42 +301,39 @@ def render_report(
     )
 
 
-def render_detail(
-    console: Console, t: RunTables, concern_id: str, config: dict[str, Any] | None = None
-) -> None:
-    """One concern in full. The thresholds shown are the ones its checks recorded, so
-    `config` (the run's settings, still passed by the CLI) is not needed and not read."""
+def render_detail(console: Console, t: RunTables, concern_id: str) -> None:
+    """One concern in full; the thresholds shown are the ones its checks recorded."""
     base, _, part = concern_id.partition(".")
-    row = next((r for r in t.concerns if r["concern_id"] == base), None)
+    row = next((r for r in t.concerns if r.concern_id == base), None)
     if row is None:
-        known = ", ".join(r["concern_id"] for r in t.concerns[:5])
+        known = ", ".join(r.concern_id for r in t.concerns[:5])
         from .errors import InputError
 
         raise InputError(f"no concern '{concern_id}' in this run; ids look like {known}…")
     console.print(
-        Text(f"{row['concern_id']}  ", style="bold")
-        + verdict_text(row["verdict"])
-        + Text(f"  {row['reason']}  confidence {row['confidence']}")
+        Text(f"{row.concern_id}  ", style="bold")
+        + verdict_text(row.verdict)
+        + Text(f"  {row.reason}  confidence {row.cell('confidence')}")
     )
-    if _corrected(row):
-        note = f"; note: {document_text(row['coder_note'])}" if row.get("coder_note") else ""
+    if row.corrected:
+        note = f"; note: {document_text(row.coder_note)}" if row.coder_note else ""
         console.print(
             Text(
-                f"✎ corrected by {row.get('coder') or 'a coder'}: the tool said "
-                f"{row['tool_verdict']} ({row['tool_reason']}, position "
-                f"{row['tool_position']}){note}",
+                f"✎ corrected by {row.coder or 'a coder'}: the tool said "
+                f"{row.tool_verdict} ({row.tool_reason}, position "
+                f"{row.tool_position}){note}",
                 style="bold",
             )
         )
     console.print(
-        f"{row['request_doc']} · {row['kind']} {row['number']} · section: "
-        f"{row['section'] or '—'} · addressee: {row['addressee'] or '—'}",
+        f"{row.request_doc} · {row.kind} {row.number} · section: "
+        f"{row.section or '—'} · addressee: {row.addressee or '—'}",
         style="dim",
     )
     console.print(Text("\nConcern", style="bold"))
-    console.print(row["text"])
+    console.print(row.text)
     if part:
-        console.print(Text(f"\nPart {part}: ", style="bold") + Text(_part_text(row["text"], part)))
+        console.print(Text(f"\nPart {part}: ", style="bold") + Text(_part_text(row.text, part)))
     console.print(Text("\nWhy", style="bold"))
     for line in _why(row):
         console.print(f"• {line}")
@@ -364,38 +344,28 @@ def render_detail(
     for col in ("#", "passage", "paired", "dense", "lexical", "fused"):
         ev.add_column(col, no_wrap=True)
     ev.add_column("best sentence", ratio=1, overflow="fold")
-    for m in (m for m in t.matches if m["concern_id"] == base):
+    for m in (m for m in t.matches if m.concern_id == base):
         ev.add_row(
-            m["rank"],
-            m["passage_id"],
-            m["paired"],
-            m["dense"],
-            m["lexical"],
-            m["fused"],
-            highlighted(short(m["sentence"], 200), row["covered"].split("; ")),
+            *(m.cell(c) for c in ("rank", "passage_id", "paired", "dense", "lexical", "fused")),
+            highlighted(short(m.sentence, 200), row.covered),
         )
     console.print(ev)
-    if row["reply_text"]:
+    if row.reply_text:
         console.print(
-            Text(
-                f"\nCited passage {row['reply_passage_id']} ({row['evidence_role']})", style="bold"
-            )
+            Text(f"\nCited passage {row.reply_passage_id} ({row.evidence_role})", style="bold")
         )
-        console.print(highlighted(row["reply_text"], row["covered"].split("; ")))
+        console.print(highlighted(row.reply_text, row.covered))
 
 
-def _rule(row: Row) -> list[str]:
+def _rule(row: ConcernRow) -> list[str]:
     """The reason, then each check `score.decide` made for it, as the run recorded them."""
-    if "checks" not in row:
-        return [f"• rule: {row['reason']} — not recorded by the version that made this run"]
-    checks = parse_checks(row["checks"])
-    if row.get("verdict_source") == "coder":  # the checks are the tool's, not the coder's
-        head = (
-            f"• tool's rule: {row.get('tool_reason') or row['reason']} (corrected by the coder) —"
-        )
+    if row.checks is None:
+        return [f"• rule: {row.reason} — not recorded by the version that made this run"]
+    if row.corrected:  # the checks are the tool's, not the coder's
+        head = f"• tool's rule: {row.tool_reason or row.reason} (corrected by the coder) —"
     else:
-        head = f"• rule: {row['reason']} —"
-    return [head, *(f"    {c.describe()}" for c in checks)]
+        head = f"• rule: {row.reason} —"
+    return [head, *(f"    {c.describe()}" for c in row.checks)]
 
 
 def _part_text(text: str, label: str) -> str:
@@ -405,22 +375,25 @@ def _part_text(text: str, label: str) -> str:
     return m.group(1) if m else "(no such part)"
 
 
-def _why(row: Row) -> list[str]:
+def _why(row: ConcernRow) -> list[str]:
+    def shown(name: str, empty: str = "—") -> str:
+        return row.cell(name) or empty
+
     lines = [
-        f"similarity of the cited passage: {row['similarity'] or '—'}",
-        f"key concepts covered: {row['coverage'] or '—'} (weighted) — {row['covered'] or 'none'}",
-        f"not addressed: {row['missing'] or 'nothing'}",
-        f"specificity of the evidence: {row['specificity'] or '—'}; deflection share: "
-        f"{row['deflection'] or '—'}; cues: {row['cues'] or 'none'}",
-        f"timing: {row['timing'] or '—'}"
+        f"similarity of the cited passage: {shown('similarity')}",
+        f"key concepts covered: {shown('coverage')} (weighted) — {shown('covered', 'none')}",
+        f"not addressed: {shown('missing', 'nothing')}",
+        f"specificity of the evidence: {shown('specificity')}; deflection share: "
+        f"{shown('deflection')}; cues: {shown('cues', 'none')}",
+        f"timing: {shown('timing')}"
         + (
             " (the reply predates the request: an earlier position, not a response)"
-            if row["timing"] == "prior"
+            if row.timing is Timing.PRIOR
             else ""
         ),
     ]
-    if row["parts"]:
-        lines.append(f"parts: {row['parts']}")
+    if row.parts:
+        lines.append(f"parts: {encode_parts(row.parts)}")
     return lines
 
 

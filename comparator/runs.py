@@ -12,14 +12,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import hashlib
-import json
 import os
 import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from . import atomic, export, manifest
 from .cache import EmbeddingCache
@@ -92,7 +90,7 @@ def execute(
     restore_interrupted(target)
     _remove_stale_staging(out_root)
     if (target / "manifest.json").exists() and not force:
-        ids = [r["concern_id"] for r in export.read_csv(target / "concerns.csv")]
+        ids = [r.concern_id for r in export.read_concerns(target / "concerns.csv")]
         return RunOutcome(target, True, None, tuple(unknown_corrections(corrections, ids)))
     cache = EmbeddingCache(cache_root, embedder.identity) if cache_root else None
     analysis = analyse(corpus, config, embedder, cache)
@@ -111,30 +109,31 @@ def render_files(
     from .html_report import render_html
 
     t = apply_corrections(export.tables(analysis), fixes)
-    warned = tuple(unknown_corrections(fixes, [r["concern_id"] for r in t.concerns]))
+    warned = tuple(unknown_corrections(fixes, [r.concern_id for r in t.concerns]))
     files = {
         "concerns.csv": export.to_csv(t.concerns, export.concern_columns(t.concerns)).encode(),
         "matches.csv": export.to_csv(t.matches, export.MATCH_COLUMNS).encode(),
         "passages.csv": export.to_csv(t.passages, export.PASSAGE_COLUMNS).encode(),
     }
     stats = {"hits": analysis.cache.hits, "misses": analysis.cache.misses}
+    fixed = None
+    if fixes is not None:  # the file as seen from the run folder: no absolute path either
+        where = manifest.relative_corpus(fixes.path, run_folder)
+        fixed = manifest.CorrectionsRecord(where, fixes.sha256)
     record = manifest.build(
         rid,
         analysis.corpus,
         analysis.config,
         analysis.model,
-        files,
         stats,
         analysis.warnings + warned,
         run_folder,
+        fixed,
     )
-    if fixes is not None:
-        where = manifest.relative_corpus(fixes.path, run_folder)  # no absolute path either
-        record["corrections"] = {"file": where, "sha256": fixes.sha256}
     files["report.txt"] = plain(lambda c: render_report(c, t, record, wide=False)).encode()
     files["report.html"] = render_html(t, record).encode()
-    record["outputs"] = manifest.hash_outputs(files)
-    files["manifest.json"] = (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode()
+    record = replace(record, outputs=manifest.hash_outputs(files))
+    files["manifest.json"] = record.to_json().encode()
     return files, warned
 
 
@@ -219,11 +218,11 @@ def verify(
 ) -> list[str]:
     """Re-run a saved run from its manifest; return the differences (empty when identical)."""
     saved = manifest.read(run_dir)
-    config = Config().with_overrides(saved["config"], source=str(run_dir / "manifest.json"))
+    config = Config().with_overrides(dict(saved.config), source=str(run_dir / "manifest.json"))
     corpus = _reload(saved, run_dir, cache_root / "extracted" if cache_root else None)
     fixes = (
-        read_corrections(manifest.saved_path(saved["corrections"]["file"], saved, run_dir))
-        if saved.get("corrections")
+        read_corrections(manifest.saved_path(saved.corrections.file, saved, run_dir))
+        if saved.corrections
         else None
     )
     embedder = embedder_for(config)
@@ -247,25 +246,25 @@ def _scratch_folder(out_root: Path) -> Path:
     return scratch
 
 
-def _reload(saved: dict[str, Any], run_dir: Path, extract_cache: Path | None) -> Corpus:
+def _reload(saved: manifest.RunManifest, run_dir: Path, extract_cache: Path | None) -> Corpus:
     """The corpus a manifest names: its folder, or the files given one by one."""
     root = manifest.corpus_path(saved, run_dir)
-    if saved.get("selection") is None:
+    if saved.selection is None:
         return load_corpus(root, extract_cache=extract_cache)
-    roles = {root / name: role for name, role in saved.get("roles_given", [])}
-    return load_files(
-        [root / name for name in saved["selection"]], roles, extract_cache=extract_cache
-    )
+    roles = {root / name: role for name, role in saved.roles_given}
+    return load_files([root / name for name in saved.selection], roles, extract_cache=extract_cache)
 
 
-def _compare(saved: dict[str, Any], fresh: dict[str, Any], old: Path, new: Path) -> list[str]:
+def _compare(
+    saved: manifest.RunManifest, fresh: manifest.RunManifest, old: Path, new: Path
+) -> list[str]:
     out = []
     for key, label in (("inputs", "input files"), ("model", "model"), ("config", "settings")):
-        if saved.get(key) != fresh.get(key):
+        if getattr(saved, key) != getattr(fresh, key):
             out.append(f"{label} differ from those recorded in the manifest")
     for name in RUN_FILES[:-1]:
         on_disk = _sha256_of(old / name)
-        if on_disk != fresh["outputs"].get(name) or saved["outputs"].get(name) != on_disk:
+        if on_disk != fresh.outputs.get(name) or saved.outputs.get(name) != on_disk:
             out.append(f"{name} differs: {_first_difference(old / name, new / name)}")
     return out
 
@@ -288,13 +287,13 @@ def _first_difference(a: Path, b: Path) -> str:
     return "cannot be read"
 
 
-def load_saved(run_dir: Path) -> tuple[export.RunTables, dict[str, Any]]:
+def load_saved(run_dir: Path) -> tuple[export.RunTables, manifest.RunManifest]:
     """A saved run's tables and manifest, checked against the manifest's hashes."""
     restore_interrupted(run_dir)
     saved = manifest.read(run_dir)
     tables = export.read_tables(run_dir)
     for name in RUN_FILES[:-1]:
-        if _sha256_of(run_dir / name) != saved["outputs"].get(name):
+        if _sha256_of(run_dir / name) != saved.outputs.get(name):
             raise ComparatorError(
                 f"{run_dir / name}: changed since the run was made (hash "
                 "differs from manifest.json); re-run the analysis"

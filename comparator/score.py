@@ -33,10 +33,23 @@ class Reason(StrEnum):
     BOILERPLATE = "deflected:boilerplate"
     NO_MATCH = "ignored:no-match"
     NO_REPLY = "ignored:no-reply"
+    # a coder's verdict that differs from the tool's, without a reason of its own
+    ANSWERED_CODER = "answered:coder"
+    DEFLECTED_CODER = "deflected:coder"
+    IGNORED_CODER = "ignored:coder"
 
     @property
     def verdict(self) -> Verdict:
         return Verdict(self.value.split(":")[0])
+
+    @classmethod
+    def coder(cls, verdict: Verdict) -> Reason:
+        return cls(f"{verdict.value}:coder")
+
+    @property
+    def by_coder(self) -> bool:
+        """A reason only a coder's correction gives, never `decide`."""
+        return self.value.endswith(":coder")
 
 
 REASON_OF_CUE = {

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .errors import InputError
-from .export import Row, RunTables
+from .export import RunTables
+from .rows import ConcernRow
 
 
 @dataclass(frozen=True)
@@ -39,14 +40,14 @@ class Slice:
         return ", ".join(parts)
 
 
-def _doc_keys(row: Row) -> set[str]:
+def _doc_keys(row: ConcernRow) -> set[str]:
     """A request document is named by its id (the concern id's prefix) or its file name."""
-    return {row["concern_id"].rsplit("-", 1)[0], row["request_doc"]}
+    return {row.doc_id, row.request_doc}
 
 
-def _reason_keys(row: Row) -> set[str]:
+def _reason_keys(row: ConcernRow) -> set[str]:
     """A reason is named in full ('deflected:shift') or by its code alone ('shift')."""
-    return {row["reason"], row["reason"].split(":", 1)[-1]}
+    return {row.reason.value, row.reason.split(":", 1)[-1]}
 
 
 def _check(name: str, wanted: Sequence[str], known: set[str]) -> None:
@@ -65,17 +66,17 @@ def select(tables: RunTables, wanted: Slice) -> RunTables:
     rows = tables.concerns
     _check("doc", wanted.doc, set().union(*(_doc_keys(r) for r in rows)))
     _check("reason", wanted.reason, set().union(*(_reason_keys(r) for r in rows)))
-    _check("kind", wanted.kind, {r["kind"] for r in rows})
+    _check("kind", wanted.kind, {r.kind for r in rows})
 
-    def keep(r: Row) -> bool:
+    def keep(r: ConcernRow) -> bool:
         return (
-            (not wanted.verdict or r["verdict"] in wanted.verdict)
+            (not wanted.verdict or r.verdict in wanted.verdict)
             and (not wanted.reason or bool(_reason_keys(r) & set(wanted.reason)))
-            and (not wanted.position or r.get("position", "none") in wanted.position)
+            and (not wanted.position or r.stated in wanted.position)
             and (not wanted.doc or bool(_doc_keys(r) & set(wanted.doc)))
-            and (not wanted.kind or r["kind"] in wanted.kind)
+            and (not wanted.kind or r.kind in wanted.kind)
         )
 
     kept = [r for r in rows if keep(r)]
-    ids = {r["concern_id"] for r in kept}
-    return RunTables(kept, [m for m in tables.matches if m["concern_id"] in ids], tables.passages)
+    ids = {r.concern_id for r in kept}
+    return RunTables(kept, [m for m in tables.matches if m.concern_id in ids], tables.passages)

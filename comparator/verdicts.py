@@ -18,6 +18,7 @@ from .config import Config
 from .corpus import Corpus, Document
 from .match import Evidence, Vectors, sentence_rows
 from .position import stated_position
+from .rows import PartMark, PartState, Timing
 from .score import Decision, Reason, Stance, decide
 from .segment import Concern, ReplyPassage, Segmentation, imperative_start
 from .signals import Coverage, EvidenceSignals, coverage, read_evidence, refusal_coverage
@@ -33,8 +34,8 @@ class ConcernResult:
     decision: Decision
     evidence: tuple[Evidence, ...]
     signals: EvidenceSignals | None
-    parts_covered: str
-    timing: str
+    parts_covered: tuple[PartMark, ...]
+    timing: Timing
     reply_doc: str
     reply_date: str
     primary_coverage: float = 0.0  # coverage by the cited passage alone (relevance test)
@@ -111,7 +112,8 @@ def _score(
     store: ConceptStore,
 ) -> ConcernResult:
     if not evidence:
-        return ConcernResult(concern, decide(None, None, 0.0, config), (), None, "", "", "", "")
+        no_reply = decide(None, None, 0.0, config)
+        return ConcernResult(concern, no_reply, (), None, (), Timing.NONE, "", "")
     concepts = [k for k, _ in weighted]
     weights = [w for _, w in weighted]
     primary = evidence[0]
@@ -232,27 +234,25 @@ def lead_text(concern: Concern) -> str:
     return re.split(r"(?<=[.?!])\s+", head.strip(), maxsplit=1)[0]
 
 
-def _parts(concern: Concern, cov: Coverage, store: ConceptStore) -> str:
+def _parts(concern: Concern, cov: Coverage, store: ConceptStore) -> tuple[PartMark, ...]:
     """Which lettered parts of a multi-part concern the evidence touched."""
-    if not concern.parts:
-        return ""
     covered = set(cov.covered)
     marks = []
     for part in concern.parts:
         phrases = [k.phrase for k in store.of(part.text)]
         hit = bool(phrases) and sum(p in covered for p in phrases) * 2 >= len(phrases)
-        marks.append(f"{part.label}:{'covered' if hit else 'not covered'}")
-    return "; ".join(marks)
+        marks.append(PartMark(part.label, PartState.COVERED if hit else PartState.NOT_COVERED))
+    return tuple(marks)
 
 
-def timing(request: Document, reply: Document) -> str:
+def timing(request: Document, reply: Document) -> Timing:
     """'prior' when the cited reply predates the request: an earlier position, not a response."""
     if request.name == reply.name:
-        return "same-document"
+        return Timing.SAME_DOCUMENT
     if not request.date or not reply.date:
-        return "unknown"
+        return Timing.UNKNOWN
     n = min(len(request.date), len(reply.date))
     a, b = reply.date[:n], request.date[:n]
     if a < b:
-        return "prior"
-    return "after" if a > b or len(reply.date) == len(request.date) else "unknown"
+        return Timing.PRIOR
+    return Timing.AFTER if a > b or len(reply.date) == len(request.date) else Timing.UNKNOWN

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from comparator.corpus import Corpus, load_corpus
+from comparator.rows import ConcernRow, MatchRow, PassageRow
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -49,3 +50,34 @@ def run_fake(tmp_path: Path, corpus: Path, out: str = "r") -> Path:
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     return Path(result.stdout.strip())
+
+
+DEFAULT_REASON = {"answered": "answered:direct", "deflected": "deflected:general"}
+
+
+def concern_row(**cells: str) -> ConcernRow:
+    """A concerns.csv row from the cells given, as `comparator run` writes them; the rest
+    blank (a verdict of answered, with a reason that goes with the verdict given)."""
+    verdict = cells.get("verdict", "answered")
+    base = dict.fromkeys(ConcernRow.columns(), "") | {
+        "verdict": verdict,
+        "reason": DEFAULT_REASON.get(verdict, "ignored:no-match"),
+        "confidence": "1.00",
+        "position": "none",
+        "timing": "after",
+        "start": "0",
+        "end": "0",
+    }
+    return ConcernRow.from_csv(base | cells)
+
+
+def match_row(concern_id: str, passage_id: str, rank: int = 1) -> MatchRow:
+    cells = dict.fromkeys(MatchRow.columns(), "0") | {"sentence": "", "paired": "no"}
+    return MatchRow.from_csv(
+        cells | {"concern_id": concern_id, "passage_id": passage_id, "rank": str(rank)}
+    )
+
+
+def passage_row(passage_id: str, text: str, doc: str = "reply.md") -> PassageRow:
+    cells = dict.fromkeys(PassageRow.columns(), "0") | {"answers": ""}
+    return PassageRow.from_csv(cells | {"passage_id": passage_id, "text": text, "doc": doc})

@@ -91,15 +91,17 @@ def test_a_long_report_prints_its_concerns_in_tables_of_equal_columns(
     from comparator import export, report
     from comparator.config import Config
     from comparator.embed import FakeEmbedder
+    from comparator.manifest import RunManifest
     from comparator.pipeline import analyse
 
     gen.write_corpus(tmp_path, 6, seed=15)
     tables = export.tables(analyse(load_corpus(tmp_path), Config(), FakeEmbedder(), None))
     monkeypatch.setattr(report, "TABLE_CHUNK_ROWS", 7)
-    text = report.plain(lambda c: report.render_report(c, tables, {}))
+    unsaved = RunManifest(run_id="run-test", corpus=str(tmp_path), config={}, inputs=(), outputs={})
+    text = report.plain(lambda c: report.render_report(c, tables, unsaved))
     body = text[text.index("\nConcerns\n") :].splitlines()
     assert text.count("\nConcerns\n") == 1
-    ids = [r["concern_id"] for r in tables.concerns]
+    ids = [r.concern_id for r in tables.concerns]
     assert len(ids) > 7
     assert all(sum(line.startswith(f"│ {i} ") for line in body) == 1 for i in ids)
     columns = {

@@ -14,10 +14,11 @@ import pytest
 
 from comparator.config import Config
 from comparator.errors import InputError
-from comparator.export import CONCERN_COLUMNS, Row, RunTables, read_csv
+from comparator.export import RunTables, read_concerns
 from comparator.match import Evidence
 from comparator.position import Position
 from comparator.report import plain, render_detail
+from comparator.rows import ConcernRow
 from comparator.score import (
     Check,
     Decision,
@@ -29,6 +30,7 @@ from comparator.score import (
 )
 from comparator.signals import Coverage, Cue, EvidenceSignals
 
+from .conftest import concern_row
 from .test_cli import invoke, run_mini
 
 OTHER_ASK = "passage answers another ask of this request"
@@ -263,7 +265,7 @@ CASES = {
 
 
 def test_the_cases_reach_every_reason_code() -> None:
-    assert {reason for _, reason in CASES.values()} == set(Reason)
+    assert {reason for _, reason in CASES.values()} == {r for r in Reason if not r.by_coder}
 
 
 def test_the_cases_reach_each_way_to_be_ignored() -> None:
@@ -507,23 +509,24 @@ def printed_rule(text: str, reason: str) -> list[Check]:
     return checks
 
 
-def assert_detail_shows_the_row(text: str, row: Row) -> list[Check]:
-    reason = Reason(row["reason"])
-    assert row["verdict"] == reason.verdict.value
-    shown = printed_rule(text, row["reason"])
-    assert_explains(reason, shown, Position(row["position"]))
-    assert shown == list(parse_checks(row["checks"])), "printed checks differ from the CSV"
+def assert_detail_shows_the_row(text: str, row: ConcernRow) -> list[Check]:
+    reason = row.reason
+    assert row.verdict == reason.verdict
+    shown = printed_rule(text, row.reason.value)
+    assert_explains(reason, shown, row.stated)
+    assert row.checks is not None and shown == list(row.checks), "printed checks differ"
     for check in shown:
-        if check.name in MEASURED and row[check.name]:
-            assert check.value == float(row[check.name]), f"{check.name} differs from its column"
+        measured = getattr(row, check.name, None) if check.name in MEASURED else None
+        if measured is not None:
+            # the column as the CSV holds it (4 decimals) is what the check printed
+            assert check.value == float(row.cell(check.name)), f"{check.name} differs"
     return shown
 
 
-def row_for(case: Case, config: Config) -> Row:
+def row_for(case: Case, config: Config) -> ConcernRow:
     """A concerns.csv row for the case, its numbers written as export writes them."""
     decision = case.decide(config)
-    row = dict.fromkeys(CONCERN_COLUMNS, "")
-    row |= {
+    cells = {
         "concern_id": "L1-D01",
         "text": "Publish the statistics.",
         "verdict": decision.verdict.value,
@@ -534,13 +537,13 @@ def row_for(case: Case, config: Config) -> Row:
     }
     evidence, signals = case.evidence(), case.signals()
     if evidence is not None and signals is not None:
-        row |= {
+        cells |= {
             "similarity": f"{evidence.dense:.4f}",
             "coverage": f"{signals.coverage.share:.4f}",
             "specificity": f"{signals.specificity:.4f}",
             "deflection": f"{signals.deflection:.4f}",
         }
-    return row
+    return concern_row(**cells)
 
 
 @pytest.mark.parametrize(("case", "reason"), CASES.values(), ids=CASES.keys())
@@ -554,8 +557,7 @@ def test_detail_prints_the_checks_for_every_reason(case: Case, reason: Reason) -
 
 
 def test_detail_of_a_run_without_checks_says_so() -> None:
-    row = row_for(Case(), Config())
-    del row["checks"]
+    row = replace(row_for(Case(), Config()), checks=None)
     text = plain(lambda console: render_detail(console, RunTables([row], [], []), "L1-D01"))
     assert "• rule: answered:direct — not recorded by the version that made this run" in text
 
@@ -563,11 +565,11 @@ def test_detail_of_a_run_without_checks_says_so() -> None:
 def test_show_detail_explains_every_concern_of_a_run(tmp_path: Path) -> None:
     run_dir = run_mini(tmp_path)
     settings = json.loads((run_dir / "manifest.json").read_text())["config"]
-    rows = read_csv(run_dir / "concerns.csv")
+    rows = read_concerns(run_dir / "concerns.csv")
     for row in rows:
-        result = invoke("show", run_dir, "--detail", row["concern_id"])
+        result = invoke("show", run_dir, "--detail", row.concern_id)
         assert result.exit_code == 0, result.output
         for check in assert_detail_shows_the_row(result.output, row):
             if check.op != "is":
                 assert check.threshold == settings[check.setting]
-    assert len({r["verdict"] for r in rows}) >= 2, "the fixture run should differ by concern"
+    assert len({r.verdict for r in rows}) >= 2, "the fixture run should differ by concern"

@@ -6,6 +6,7 @@ The oracles are worked out by hand in the comments next to each table.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -15,19 +16,18 @@ from click.testing import CliRunner
 from comparator import evaluate
 from comparator.cli import cli
 from comparator.errors import InputError
-from comparator.export import Row, RunTables
+from comparator.export import RunTables
+from comparator.rows import ConcernRow
 
-from .conftest import MINI, check_golden
+from .conftest import MINI, check_golden, concern_row, match_row, passage_row
 from .test_cli import invoke, run_mini
 
 FIXTURES = MINI.parent
 
 
-def concern(cid: str, doc: str, text: str, verdict: str, position: str | None = None) -> Row:
-    row = {"concern_id": cid, "request_doc": doc, "text": text, "verdict": verdict}
-    if position is not None:
-        row["position"] = position
-    return row
+def concern(cid: str, doc: str, text: str, verdict: str, position: str | None = None) -> ConcernRow:
+    cells = {"concern_id": cid, "request_doc": doc, "text": text, "verdict": verdict}
+    return concern_row(**cells, position=position or "")
 
 
 def gold_frame(rows: list[dict[str, str]]) -> pd.DataFrame:
@@ -47,8 +47,8 @@ RUN_A = RunTables(
         concern("A4", "a.md", "Review the **asylum** law.", "answered", "rejected"),
         concern("A5", "a.md", "Dear Minister, we write to you.", "ignored", "none"),
     ],
-    matches=[{"concern_id": "A1", "passage_id": "P1"}],
-    passages=[{"passage_id": "P1", "text": "In 2023 we held 12 people."}],
+    matches=[match_row("A1", "P1")],
+    passages=[passage_row("P1", "In 2023 we held 12 people.")],
 )
 GOLD_A = gold_frame(
     [
@@ -70,11 +70,8 @@ RUN_B = RunTables(
         concern("B1", "b.md", "Fund the shelters and publish the budget.", "answered"),
         concern("B2", "b.md", "Apologise to the victims.", "ignored"),
     ],
-    matches=[{"concern_id": "B1", "passage_id": "Q1"}, {"concern_id": "B1", "passage_id": "Q2"}],
-    passages=[
-        {"passage_id": "Q1", "text": "Shelters matter."},
-        {"passage_id": "Q2", "text": "The budget doubled."},
-    ],
+    matches=[match_row("B1", "Q1"), match_row("B1", "Q2", rank=2)],
+    passages=[passage_row("Q1", "Shelters matter."), passage_row("Q2", "The budget doubled.")],
 )
 GOLD_B = gold_frame(
     [
@@ -152,10 +149,7 @@ def test_summary_has_a_row_per_corpus_then_the_pooled_row() -> None:
     ],
 )
 def test_position_agreement(run_positions: bool, gold_positions: bool, agreement: float) -> None:
-    concerns = [
-        c if run_positions else {k: v for k, v in c.items() if k != "position"}
-        for c in RUN_A.concerns
-    ]
+    concerns = [c if run_positions else replace(c, position=None) for c in RUN_A.concerns]
     gold = GOLD_A if gold_positions else GOLD_A.drop(columns="position")
     result = evaluate.evaluate(RunTables(concerns, [], []), gold, None)
     assert same(float(result.metrics["position agreement"]), agreement)

@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from comparator.corpus import load_corpus
-from comparator.export import SEGMENT_COLUMNS, read_csv, segment_rows, to_csv
+from comparator.export import SEGMENT_COLUMNS, read_rows, segment_rows, to_csv
 from comparator.report import plain, render_segmentation
+from comparator.rows import SegmentRow
 from comparator.segment import segment_corpus
 
 NOISE = st.sampled_from(
@@ -67,4 +68,4 @@ def test_hostile_documents_never_crash_and_offsets_map_back(docs: dict[str, str]
         assert "\x1b" not in shown and "\x9b" not in shown
         rows = segment_rows(seg, {d.name: d.role for d in corpus.documents})
         (root / "seg.csv").write_text(to_csv(rows, SEGMENT_COLUMNS), newline="")
-        assert read_csv(root / "seg.csv") == rows
+        assert read_rows(root / "seg.csv", SegmentRow) == rows

@@ -409,10 +409,12 @@ def test_markup_in_documents_is_shown_literally_everywhere(tmp_path: Path) -> No
     assert "[red]" in flat and "[/bold]" in flat
     assert "Title [/bold]" in flat and "[red]x[/red]" in flat  # the title, as written
     assert "[red]" in " ".join(result.output.split())
+    from comparator.export import read_concerns
+
     concern = next(
-        r["concern_id"]
-        for r in _rows(run_dir / "concerns.csv")
-        if "legal aid" in r["text"] and r["request_doc"].startswith("[red]")
+        r.concern_id
+        for r in read_concerns(run_dir / "concerns.csv")
+        if "legal aid" in r.text and r.request_doc.startswith("[red]")
     )
     detail = CliRunner().invoke(cli, ["show", str(run_dir), "--detail", concern])
     assert detail.exit_code == 0, detail.output
@@ -449,28 +451,30 @@ def test_control_characters_in_a_file_name_are_refused(tmp_path: Path) -> None:
 # --- CSV ----------------------------------------------------------------------------------
 
 
-def _rows(path: Path) -> list[dict[str, str]]:
-    from comparator.export import read_csv
-
-    return read_csv(path)
-
-
 FORMULAS = ['=HYPERLINK("http://evil")', "+1+2", "-2+3", "@SUM(A1)", "'=quoted"]
 
 
 def test_formula_cells_are_escaped_and_read_back_as_written(tmp_path: Path) -> None:
     import csv
 
-    from comparator.export import read_csv, to_csv
+    from comparator.export import read_rows, to_csv
+    from comparator.rows import MatchRow
 
-    rows = [{"a": f, "b": "-0.1234"} for f in [*FORMULAS, "\tTab", "plain"]]
-    text = to_csv(rows, ["a", "b"])
+    def row(sentence: str) -> MatchRow:
+        return MatchRow(
+            concern_id="L1-D01", rank=1, passage_id="R1-P01", reply_doc="r.md", paired=False,
+            dense=-0.1234, lexical=0.0, fused=0.0, sentence_similarity=0.0, sentence=sentence,
+        )  # fmt: skip
+
+    rows = [row(f) for f in [*FORMULAS, "\tTab", "plain"]]
+    columns = ["sentence", "dense"]
+    text = to_csv(rows, columns)
     raw = list(csv.reader(io.StringIO(text)))[1:]
     for cell, _ in raw:
         assert cell[:1] not in ("=", "+", "-", "@", "\t", "\r"), cell
     assert [r[1] for r in raw] == ["-0.1234"] * len(rows)  # numbers stay numbers
-    (tmp_path / "x.csv").write_text(text, newline="")
-    assert read_csv(tmp_path / "x.csv") == rows
+    (tmp_path / "x.csv").write_text(to_csv(rows, MatchRow.columns()), newline="")
+    assert read_rows(tmp_path / "x.csv", MatchRow) == rows
 
 
 def test_formula_concerns_are_escaped_in_the_run_and_round_trip(tmp_path: Path) -> None:

@@ -195,7 +195,7 @@ def test_load_run_keeps_labels_as_text(mini_run: Path) -> None:
     assert run.concerns["number"].tolist() == ["1", "2", "3", "1", "2", "3"]
     assert str(run.concerns["confidence"].dtype) == "float64"
     assert str(run.concerns["start"].dtype) == "Int64"
-    assert run.manifest["run_id"] == mini_run.name
+    assert run.manifest.run_id == mini_run.name
     assert run.concerns.loc[2, "source"] == ""
 
 
