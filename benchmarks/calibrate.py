@@ -37,9 +37,10 @@ import numpy as np
 from comparator.cache import EmbeddingCache
 from comparator.config import Config
 from comparator.corpus import load_corpus
-from comparator.embed import Embedder, make_embedder
+from comparator.embed import Embedder
 from comparator.errors import ComparatorError
 from comparator.evaluate import LABELS, norm, read_gold
+from comparator.models import make_embedder
 from comparator.pipeline import ConcernResult, analyse
 from comparator.score import decide
 

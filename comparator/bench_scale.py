@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from .embed import FakeEmbedder
 from .errors import ComparatorError
+from .fake_model import FakeEmbedder
 
 STAGES = ("ingest", "segment", "link", "concepts", "embed", "match", "score", "write")
 DEFAULT_SIZES = (10, 100, 1_000)

@@ -243,7 +243,7 @@ def run(
 ) -> None:
     """Analyse INPUTS (a corpus folder, default seeds/, or files: `run A.pdf B.pdf`), write
     a run folder and print the report."""
-    from . import embed, runs
+    from . import models, runs
     from .corrections import find_corrections
 
     if verify_dir:
@@ -260,7 +260,7 @@ def run(
     runs.check_cache_folder(cache)
     loaded = _load_inputs(inputs, requests, replies, max_file_mb, cache)
     corrections = find_corrections(loaded, corrections_file)
-    embedder = embed.make_embedder(config, device, _progress(), cache)
+    embedder = models.make_embedder(config, device, _progress(), cache)
     outcome = runs.execute(
         loaded, config, embedder, out, cache, force=force, corrections=corrections
     )
@@ -368,10 +368,10 @@ def verify(run_dir: Path, cache: Path, device: str | None) -> None:
 
 
 def _verify(run_dir: Path, cache: Path, device: str | None) -> None:
-    from . import embed, runs
+    from . import models, runs
 
     differences = runs.verify(
-        run_dir, lambda cfg: embed.make_embedder(cfg, device, _progress(), cache), cache
+        run_dir, lambda cfg: models.make_embedder(cfg, device, _progress(), cache), cache
     )
     if differences:
         for d in differences:

@@ -25,7 +25,7 @@ from .rows import ConcernRow, VerdictSource
 from .score import Reason, Verdict
 
 if TYPE_CHECKING:
-    from .corpus import Corpus
+    from .documents import Corpus
 
 FILE_NAME = "corrections.csv"
 COLUMNS = ("concern_id", "verdict", "position", "reason", "note", "coder")

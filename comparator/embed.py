@@ -1,4 +1,5 @@
-"""Embedding: a small Embedder protocol, the packaged sentence-transformers model, and the cache.
+"""Embedding: a small Embedder protocol, a model's identity, and the packaged sentence-transformers
+model.
 
 torch and sentence-transformers are imported only when a text is missing from the cache,
 so ``--help``, cached re-runs and the logic tests never pay their 8–12 s import.
@@ -23,7 +24,7 @@ import numpy as np
 from .errors import ModelError
 
 if TYPE_CHECKING:
-    from .config import Config
+    pass
 
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.onnx")
 
@@ -57,32 +58,6 @@ class Embedder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length float32 vectors, one row per text."""
         ...
-
-
-class FakeEmbedder:
-    """Deterministic hashed bag of stemmed words, for fast offline tests.
-
-    Texts that share words get similar vectors, so retrieval logic behaves sensibly.
-    """
-
-    NAME = "comparator-fake"
-
-    def __init__(self, dim: int = 256) -> None:
-        self.dim = dim
-        self.identity = ModelIdentity(self.NAME, "comparator", "1", "0" * 64, "", dim)
-        self.calls = 0
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        from .lexical import stems
-
-        self.calls += 1
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, text in enumerate(texts):
-            for token in stems(text):
-                h = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=8).digest(), "big")
-                out[i, h % self.dim] += 1.0 if (h >> 32) & 1 else -1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1, norms)
 
 
 DEVICE_NAME = re.compile(r"(cpu|cuda|mps|xpu)(:\d+)?")
@@ -284,18 +259,3 @@ def _sha256_file(path: Path) -> str:
 
 def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def make_embedder(
-    config: Config,
-    device: str | None,
-    on_progress: Callable[[int, int], None] | None = None,
-    cache_root: Path | None = None,
-) -> Embedder:
-    """The configured model; `comparator-fake` is a hashed bag of words for tests and demos.
-    The weights' hash is remembered in `cache_root` (and nowhere else)."""
-    if config.model == FakeEmbedder.NAME:
-        return FakeEmbedder()
-    return SentenceTransformerEmbedder(
-        config.model, config.batch_size, device, on_progress, memo_dir=cache_root
-    )

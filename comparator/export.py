@@ -20,7 +20,7 @@ from .errors import InputError, OutputError
 from .rows import ConcernRow, EvidenceRole, Item, MatchRow, PassageRow, SegmentRow
 
 if TYPE_CHECKING:
-    from .corpus import Document
+    from .documents import Document
     from .match import Evidence
     from .pipeline import Analysis, ConcernResult
     from .segment import ReplyPassage, Segmentation

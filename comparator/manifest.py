@@ -16,7 +16,7 @@ from typing import Any
 
 from . import __version__
 from .config import Config
-from .corpus import Corpus, Role
+from .documents import Corpus, Role
 from .embed import ModelIdentity
 
 KEY_PACKAGES = (

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from .cache import CacheStats, EmbeddingCache
 from .concepts import ConceptStore, weigh_concepts
 from .config import Config
-from .corpus import Corpus, require_both_roles
+from .corpus import require_both_roles
+from .documents import Corpus
 from .embed import Embedder, ModelIdentity
 from .errors import InputError
 from .match import match_concerns

@@ -22,9 +22,10 @@ from pathlib import Path
 from . import atomic, export, manifest
 from .cache import EmbeddingCache
 from .config import Config
-from .corpus import Corpus, load_corpus, load_files, require_both_roles
+from .corpus import load_corpus, load_files, require_both_roles
 from .corrections import Corrections, read_corrections, unknown_corrections
 from .corrections import apply as apply_corrections
+from .documents import Corpus
 from .embed import Embedder
 from .errors import ComparatorError, OutputError
 from .pipeline import Analysis, analyse

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .corpus import Corpus
+from .documents import Corpus
 from .segment import Segmentation
 
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from .concepts import Concept, ConceptStore
 from .config import Config
-from .corpus import Corpus, Document
+from .documents import Corpus, Document
 from .match import Evidence, Vectors, sentence_rows
 from .position import stated_position
 from .rows import PartMark, PartState, Timing

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from comparator.corpus import Corpus, load_corpus
+from comparator.corpus import load_corpus
+from comparator.documents import Corpus
 from comparator.rows import ConcernRow, MatchRow, PassageRow
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -90,7 +90,7 @@ def test_a_long_report_prints_its_concerns_in_tables_of_equal_columns(
     """An archive's concerns table is rendered a chunk at a time, columns aligned throughout."""
     from comparator import export, report
     from comparator.config import Config
-    from comparator.embed import FakeEmbedder
+    from comparator.fake_model import FakeEmbedder
     from comparator.manifest import RunManifest
     from comparator.pipeline import analyse
 

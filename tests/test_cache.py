@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from comparator.cache import EmbeddingCache, embed_texts
-from comparator.embed import FakeEmbedder
+from comparator.fake_model import FakeEmbedder
 
 from .conftest import MINI, ROOT
 

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from comparator.corpus import Document, infer_date, load_corpus
+from comparator.corpus import load_corpus
+from comparator.dates import infer_date
+from comparator.documents import Document
 from comparator.errors import InputError, ManifestError
 
 from .conftest import MINI, SEEDS

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from comparator.corpus import Corpus, Document
+from comparator.documents import Corpus, Document
 from comparator.segment import Concern, Segmentation, segment_corpus
 
 

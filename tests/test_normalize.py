@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from comparator.corpus import Document
+from comparator.documents import Document
 from comparator.segment import segment_document
 from comparator.segment.normalize import blocks, clean_markup
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from comparator.corpus import Corpus
+from comparator.documents import Corpus
 from comparator.evaluate import norm
 from comparator.segment import segment_corpus, segment_document
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from comparator.corpus import Document
+from comparator.documents import Document
 from comparator.segment import Concern, ReplyPassage, segment_document
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..corpus import Corpus, Document, exchange_of
+from ..corpus import exchange_of
+from ..documents import Corpus, Document
 from .asks import imperative_start, is_interrogative, split_sentences
 from .linking import link_replies
 from .outline import build_outline

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from ..corpus import Document
+from ..documents import Document
 from .asks import is_interrogative, split_sentences
 from .markers import key_lists
 from .outline import Block, Outline, is_title

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from ..corpus import Document
+from ..documents import Document
 from ..lexical import stems
 from .asks import imperative_start, is_directive, is_interrogative, split_means, split_sentences
 from .markers import LABEL, Marker
