@@ -200,6 +200,8 @@ def agreement(tables: RunTables, corrections: Corrections) -> Agreement:
     coded_ids = {c.concern_id for c in coded}
     everything = pairs + [(v, v) for cid, v in tool.items() if cid not in coded_ids]
     positioned = [c for c in coded if c.position]
+    from .evaluate import kappa
+
     return Agreement(
         coded=len(coded),
         same_verdict=sum(a == b for a, b in pairs),
@@ -207,20 +209,9 @@ def agreement(tables: RunTables, corrections: Corrections) -> Agreement:
             (c.concern_id, a, b) for c, (a, b) in zip(coded, pairs, strict=True) if a != b
         ),
         confusion=dict(Counter(pairs)),
-        kappa=_kappa(pairs),
-        kappa_all=_kappa(everything),
+        kappa=kappa([a for a, _ in pairs], [b for _, b in pairs]),
+        kappa_all=kappa([a for a, _ in everything], [b for _, b in everything]),
         positions_coded=len(positioned),
         same_position=sum(tool_pos[c.concern_id] == c.position for c in positioned),
         total=len(rows),
     )
-
-
-def _kappa(pairs: Sequence[tuple[str, str]]) -> float:
-    """Cohen's κ of two raters; nan without pairs, 1.0 when chance agreement is total."""
-    n = len(pairs)
-    if not n:
-        return float("nan")
-    observed = sum(a == b for a, b in pairs) / n
-    first, second = Counter(a for a, _ in pairs), Counter(b for _, b in pairs)
-    expected = sum(first[k] * second[k] for k in set(first) | set(second)) / n**2
-    return (observed - expected) / (1 - expected) if expected < 1 else 1.0

@@ -9,11 +9,13 @@ over all gold rows of all corpora together, not averaged over corpora.
 from __future__ import annotations
 
 import re
+import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import ConfigError, InputError
@@ -319,9 +321,9 @@ def _metrics(r: EvalResult) -> None:
     m["macro F1"] = m["Cohen's kappa"] = float("nan")
     if rows:
         r.confusion = _confusion(rows)
-        r.per_class = _per_class(r.confusion)
-        m["macro F1"] = float(r.per_class["F1"].mean())
-        m["Cohen's kappa"] = _kappa(r.confusion)
+        r.per_class = _per_class(rows)
+        m["macro F1"] = float(r.per_class["F1"].mean())  # NaN (absent verdicts) skipped
+        m["Cohen's kappa"] = kappa([x.lenient_gold for x in rows], [x.predicted for x in rows])
     positioned = [x for x in rows if x.gold_position is not None]
     m["position agreement"] = _share(
         sum(x.predicted_position == x.gold_position for x in positioned), len(positioned)
@@ -346,39 +348,35 @@ def _confusion(rows: Sequence[GoldOutcome]) -> pd.DataFrame:
     return pd.crosstab(pd.Series(y_true, name="gold"), pd.Series(y_pred, name="run"), dropna=False)
 
 
-def _per_class(confusion: pd.DataFrame) -> pd.DataFrame:
-    """Precision, recall and F1 per verdict; NaN where undefined.
+def _per_class(rows: Sequence[GoldOutcome]) -> pd.DataFrame:
+    """Precision, recall and F1 per verdict (scikit-learn); NaN where undefined.
 
     A verdict neither in the reference nor predicted has no F1 and is left out of the
     macro average (as scikit-learn does when labels are not forced), so a corpus where
     every ask is answered is not scored down for the two verdicts it cannot contain.
     """
-    rows = []
-    counts = confusion.reindex(index=list(LABELS), columns=list(LABELS), fill_value=0).to_numpy()
-    nan = float("nan")
-    for i, label in enumerate(LABELS):
-        tp = float(counts[i, i])
-        predicted = float(counts[:, i].sum())
-        actual = float(counts[i, :].sum())
-        p = tp / predicted if predicted else nan
-        rec = tp / actual if actual else nan
-        f1 = 2 * tp / (predicted + actual) if predicted + actual else nan
-        rows.append(
-            {"verdict": label, "precision": p, "recall": rec, "F1": f1, "support": int(actual)}
-        )
-    return pd.DataFrame(rows).set_index("verdict")
+    from sklearn.metrics import precision_recall_fscore_support
 
-
-def _kappa(confusion: pd.DataFrame) -> float:
-    total = float(confusion.to_numpy().sum())
-    if not total:
-        return float("nan")
-    observed = float(confusion.to_numpy().trace()) / total
-    expected = (
-        float((confusion.sum(axis=1).to_numpy() * confusion.sum(axis=0).to_numpy()).sum())
-        / total**2
+    gold, run = [x.lenient_gold for x in rows], [x.predicted for x in rows]
+    precision, recall, f1, support = precision_recall_fscore_support(
+        gold, run, labels=list(LABELS), zero_division=np.nan
     )
-    return (observed - expected) / (1 - expected) if expected < 1 else 1.0
+    return pd.DataFrame(
+        {"precision": precision, "recall": recall, "F1": f1, "support": support},
+        index=pd.Index(LABELS, name="verdict"),
+    )
+
+
+def kappa(first: Sequence[str], second: Sequence[str]) -> float:
+    """Cohen's κ of two raters (scikit-learn); nan without pairs, 1.0 when both used one
+    and the same label throughout (κ is undefined there, and they agree completely)."""
+    if not first:
+        return float("nan")
+    from sklearn.metrics import cohen_kappa_score
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the undefined case, answered by replace_undefined_by
+        return float(cohen_kappa_score(first, second, replace_undefined_by=1.0))
 
 
 SUMMARY_COLUMNS = (
