@@ -475,7 +475,7 @@ def eval_cmd(
     position column count every prediction as none.
     """
     from . import evaluate, runs
-    from .report import render_eval
+    from .eval_report import render_eval
 
     if corrections_file is not None:
         _eval_corrections(run_dir, corrections_file, gold or pairs)
@@ -498,7 +498,7 @@ def eval_cmd(
 
 def _eval_corrections(run_dir: Path | None, corrections_file: Path, other: object) -> None:
     from .corrections import agreement, read_corrections, unknown_corrections
-    from .report import render_agreement
+    from .eval_report import render_agreement
     from .runs import load_saved
 
     if run_dir is None or other:
