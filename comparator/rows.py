@@ -15,11 +15,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from enum import StrEnum
 from functools import cache
-from typing import Any, ClassVar, TypeVar, Union, get_args, get_origin, get_type_hints
+from typing import Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from .errors import InputError
 from .position import Position
 from .score import CHECK_SEPARATOR, Check, Reason, Verdict, encode_checks, parse_checks
+from .segment.records import ConcernKind, LinkKind
 from .signals import Cue
 
 __all__ = [
@@ -147,6 +148,15 @@ def _codec_for(tp: Any, meta: Mapping[str, Any]) -> _Codec:
     if tp is float:
         n = meta["decimals"]
         return _Codec(lambda x: f"{x:.{n}f}", float, lambda s: float(s) if s else None, optional)
+    if get_origin(tp) is Literal:  # a closed vocabulary of words
+        words = get_args(tp)
+
+        def word(s: str) -> str:
+            if s not in words:
+                raise ValueError(f"not one of {', '.join(words)}")
+            return s
+
+        return _Codec(str, word, _text_json, optional)
     if isinstance(tp, type) and issubclass(tp, StrEnum):
         return _Codec(lambda e: e.value, tp, _text_json, optional)
     if get_origin(tp) is tuple:
@@ -268,7 +278,7 @@ class ConcernRow(_Row):
     number: str  # as printed: "8.10" is not "8.1"
     label: str
     source: str  # a UPR recommendation's recommending States
-    kind: str
+    kind: ConcernKind
     text: str
     context: str
     verdict: Verdict
@@ -277,7 +287,7 @@ class ConcernRow(_Row):
     checks: tuple[Check, ...] | None = coded(
         encode_checks, parse_checks, CHECK_SEPARATOR, default=None
     )  # None: made before checks were recorded
-    link: str
+    link: LinkKind
     position: Position | None = None  # None: made before positions were read
     position_sentence: str
     reply_doc: str

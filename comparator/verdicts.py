@@ -21,6 +21,7 @@ from .position import stated_position
 from .rows import PartMark, PartState, Timing
 from .score import Decision, Reason, Stance, decide
 from .segment import Concern, ReplyPassage, Segmentation, imperative_start
+from .segment.records import LinkKind
 from .signals import Coverage, EvidenceSignals, coverage, read_evidence, refusal_coverage
 
 Weighted = tuple[tuple[Concept, float], ...]
@@ -43,7 +44,7 @@ class ConcernResult:
     written_for_other: bool = False  # the cited passage answers another ask of this request
 
     @property
-    def link(self) -> str:
+    def link(self) -> LinkKind:
         """How the concern found its answer: key, quote, retrieval or none."""
         if self.concern.link != "none":
             return self.concern.link

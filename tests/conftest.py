@@ -66,6 +66,8 @@ def concern_row(**cells: str) -> ConcernRow:
         "confidence": "1.00",
         "position": "none",
         "timing": "after",
+        "kind": "demand",
+        "link": "none",
         "start": "0",
         "end": "0",
     }
