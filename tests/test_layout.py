@@ -4,6 +4,10 @@ a list of stages."""
 from __future__ import annotations
 
 import ast
+import importlib.metadata
+import re
+import sys
+import tomllib
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "comparator"
@@ -82,3 +86,32 @@ def test_the_pipeline_is_the_list_of_stages() -> None:
     stages = ("segment_corpus", "weigh_concepts", "embed_segmentation", "match_concerns")
     body = "\n".join(lines)
     assert all(f"{s}(" in body for s in (*stages, "judge_all"))
+
+
+def third_party_imports(folder: Path) -> set[str]:
+    names = set()
+    for path in folder.rglob("*.py"):
+        for n in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(n, ast.Import):
+                names |= {a.name.split(".")[0] for a in n.names}
+            elif isinstance(n, ast.ImportFrom) and n.level == 0 and n.module:
+                names.add(n.module.split(".")[0])
+    return {n for n in names if n not in sys.stdlib_module_names and n != "comparator"}
+
+
+def declared(requirements: list[str]) -> set[str]:
+    return {
+        re.split(r"[=<>!\[ ;]", r, maxsplit=1)[0].lower().replace("_", "-") for r in requirements
+    }
+
+
+def test_every_import_of_the_package_is_a_declared_dependency() -> None:
+    project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    wanted = declared(project["project"]["dependencies"])
+    providers = importlib.metadata.packages_distributions()
+    undeclared = {
+        name: providers.get(name, ["?"])
+        for name in third_party_imports(PACKAGE)
+        if not {d.lower().replace("_", "-") for d in providers.get(name, [])} & wanted
+    }
+    assert undeclared == {}
