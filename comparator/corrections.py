@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError
-from .export import CORRECTION_COLUMNS, RunTables
+from .export import RunTables
 from .position import Position
 from .rows import ConcernRow, VerdictSource
 from .score import Reason, Verdict
@@ -31,7 +31,7 @@ FILE_NAME = "corrections.csv"
 COLUMNS = ("concern_id", "verdict", "position", "reason", "note", "coder")
 POSITIONS = tuple(p.value for p in Position)
 VERDICTS = tuple(v.value for v in Verdict)
-__all__ = ["CORRECTION_COLUMNS", "Corrections", "agreement", "apply", "read_corrections"]
+__all__ = ["Corrections", "agreement", "apply", "read_corrections"]
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,6 @@ if TYPE_CHECKING:
     from .pipeline import Analysis, ConcernResult
     from .segment import ReplyPassage, Segmentation
 
-CONCERN_COLUMNS = ConcernRow.columns()
-CORRECTION_COLUMNS = list(ConcernRow.OPTIONAL_COLUMNS)  # a coder's (see corrections.py)
 MATCH_COLUMNS = MatchRow.columns()
 PASSAGE_COLUMNS = PassageRow.columns()
 SEGMENT_COLUMNS = SegmentRow.columns()
@@ -238,18 +236,29 @@ def read_rows(path: Path, row: type[R]) -> list[R]:
     """A table written by `to_csv`, as the rows it was written from.
 
     Raises:
-        InputError: the file is missing, or a cell is not what its column holds.
+        InputError: the file is missing, a line has more or fewer cells than the header,
+            or a cell is not what its column holds (each named by file and line).
     """
+    out = []
     try:
         with path.open(encoding="utf-8", newline="") as fh:
-            return [
-                row.from_csv({k: unescape_cell(v) for k, v in cells.items()})
-                for cells in csv.DictReader(fh)
-            ]
+            reader = csv.DictReader(fh)
+            for cells in reader:
+                where = f"{path}:{reader.line_num}"
+                if None in cells or None in cells.values():
+                    raise InputError(
+                        f"{where}: not as many cells as the header has columns; re-run "
+                        "`comparator run` to rewrite the run folder"
+                    )
+                text = {k: unescape_cell(v) for k, v in cells.items()}
+                out.append(row.from_csv(text, where))
     except FileNotFoundError:
         raise InputError(
             f"{path}: missing; is this a run folder made by `comparator run`?"
         ) from None
+    except (UnicodeDecodeError, csv.Error) as e:
+        raise InputError(f"{path}: not a readable CSV ({e}); re-run `comparator run`") from None
+    return out
 
 
 def read_concerns(path: Path) -> list[ConcernRow]:

@@ -85,19 +85,19 @@ def git_commit(where: Path) -> str | None:
 
 
 @dataclass(frozen=True)
-class ToolRecord:
-    name: str
-    version: str
-    source_sha256: str
-    git_commit: str | None
+class ToolRecord:  # a field missing from an older manifest reads as empty
+    name: str = ""
+    version: str = ""
+    source_sha256: str = ""
+    git_commit: str | None = None
 
 
 @dataclass(frozen=True)
 class ModelRecord:
-    name: str
-    package: str
-    version: str
-    weights_sha256: str
+    name: str = ""
+    package: str = ""
+    version: str = ""
+    weights_sha256: str = ""
 
 
 @dataclass(frozen=True)
@@ -163,6 +163,11 @@ class RunManifest:
         return self.corpus_name or Path(self.corpus).name
 
     def to_json(self) -> str:
+        """manifest.json's text."""
+        return json.dumps(self.as_dict(), indent=2, ensure_ascii=False) + "\n"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The manifest as JSON data (for notebooks: `load_run(...).manifest.as_dict()`)."""
         data: dict[str, Any] = {
             "run_id": self.run_id,
             "created": self.created,
@@ -185,7 +190,7 @@ class RunManifest:
         data["warnings"] = list(self.warnings)
         if self.corrections is not None:
             data["corrections"] = asdict(self.corrections)
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> RunManifest:
@@ -198,13 +203,13 @@ class RunManifest:
         inputs = tuple(
             InputRecord(
                 file=i["file"],
-                id=str(i.get("id", "")),
-                sha256=str(i.get("sha256", "")),
-                role=str(i.get("role", "")),
-                author=str(i.get("author", "")),
-                addressee=str(i.get("addressee", "")),
-                date=str(i.get("date", "")),
-                title=str(i.get("title", "")),
+                id=str(i.get("id") or ""),
+                sha256=str(i.get("sha256") or ""),
+                role=str(i.get("role") or ""),
+                author=str(i.get("author") or ""),
+                addressee=str(i.get("addressee") or ""),
+                date=str(i.get("date") or ""),
+                title=str(i.get("title") or ""),
                 inferred=tuple(i.get("inferred", ())),
                 in_reply_to=tuple(i.get("in_reply_to", ())),
             )

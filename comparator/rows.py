@@ -95,22 +95,21 @@ def parse_parts(text: str) -> tuple[PartMark, ...]:
 # ---- how a field is written ------------------------------------------------------------
 
 
-def decimals(n: int, **kw: Any) -> Any:
-    """A float written with `n` decimals."""
-    return field(metadata={"decimals": n}, **kw)
+def decimals(n: int) -> dict[str, Any]:
+    """A float written with `n` decimals (a field's metadata)."""
+    return {"decimals": n}
 
 
-def joined(separator: str, **kw: Any) -> Any:
+def joined(separator: str) -> dict[str, Any]:
     """A tuple written as one cell, its items joined by `separator`."""
-    return field(metadata={"separator": separator}, **kw)
+    return {"separator": separator}
 
 
 def coded(
-    encode: Callable[[Any], str], decode: Callable[[str], Any], json_separator: str = "", **kw: Any
-) -> Any:
+    encode: Callable[[Any], str], decode: Callable[[str], Any], json_separator: str = ""
+) -> dict[str, Any]:
     """A field with its own cell form; with `json_separator`, JSON splits the cell on it."""
-    meta = {"encode": encode, "decode": decode, "json_separator": json_separator}
-    return field(metadata=meta, **kw)
+    return {"encode": encode, "decode": decode, "json_separator": json_separator}
 
 
 @dataclass(frozen=True)
@@ -118,7 +117,11 @@ class _Codec:
     encode: Callable[[Any], str]
     decode: Callable[[str], Any]
     json: Callable[[str], object]
-    optional: bool
+    optional: bool  # None is a value: an empty cell (a scalar's), or a column not recorded
+    listed: bool = False  # an empty cell is the empty tuple, not None
+
+    def read(self, cell: str) -> Any:
+        return None if self.optional and not cell and not self.listed else self.decode(cell)
 
 
 def _text_json(cell: str) -> object:
@@ -134,7 +137,7 @@ def _codec_for(tp: Any, meta: Mapping[str, Any]) -> _Codec:
         split: Callable[[str], object] = (
             (lambda s: s.split(sep) if s else []) if sep else _text_json
         )
-        return _Codec(meta["encode"], meta["decode"], split, optional)
+        return _Codec(meta["encode"], meta["decode"], split, optional, listed=True)
     if tp is str:
         return _Codec(str, str, _text_json, optional)
     if tp is bool:
@@ -167,6 +170,7 @@ def _codec_for(tp: Any, meta: Mapping[str, Any]) -> _Codec:
             lambda s: tuple(item.decode(x) for x in s.split(sep)) if s else (),
             lambda s: s.split(sep) if s else [],
             optional,
+            listed=True,
         )
     raise TypeError(f"no cell form for {tp!r}")
 
@@ -221,35 +225,40 @@ class _Row:
         return self.cells([name])[0]
 
     def to_json(self) -> dict[str, object]:
-        """Numbers as numbers, lists as lists, yes/no as booleans, empty as None."""
+        """Numbers as numbers, lists as lists, yes/no as booleans, empty as None (and a
+        column the run did not record as None)."""
         columns = self.columns(self.has_optional())
+        codecs = self._codecs()
         return {
-            name: self._codecs()[name].json(cell)
+            name: None if getattr(self, name) is None else codecs[name].json(cell)
             for name, cell in zip(columns, self.cells(columns), strict=True)
         }
 
     @classmethod
-    def from_csv(cls: type[R], cells: Mapping[str, str]) -> R:
-        """The row a CSV line holds; a missing column gives the field's default (None for
-        the columns later versions added).
+    def from_csv(cls: type[R], cells: Mapping[str, str], where: str = "") -> R:
+        """The row a CSV line holds (`where`: its file and line, for messages); a column
+        the run did not record gives the field's default (None, or empty text).
 
         Raises:
-            InputError: a cell that is not what its column holds (a run folder edited, or
-                made by another version).
+            InputError: a required column is missing, or a cell is not what its column
+                holds (a run folder edited, or made by another version).
         """
+        where = where or cls.TABLE
         values: dict[str, Any] = {}
         for f in fields(cls):  # type: ignore[arg-type]
-            codec = cls._codecs()[f.name]
             cell = cells.get(f.name)
-            if cell is None and f.default is not MISSING:
+            if cell is None:
+                if f.default is MISSING:
+                    raise InputError(
+                        f"{where}: no column {f.name}; re-run `comparator run` to rewrite "
+                        "the run folder"
+                    )
                 continue  # a column added after the run was made
             try:
-                if cell is None:
-                    raise ValueError("the column is missing")
-                values[f.name] = None if codec.optional and not cell else codec.decode(cell)
+                values[f.name] = cls._codecs()[f.name].read(cell)
             except (ValueError, KeyError, InputError) as e:
                 raise InputError(
-                    f"{cls.TABLE}: column {f.name} cannot hold {cell!r} ({e}); re-run "
+                    f"{where}: column {f.name} cannot hold {cell!r} ({e}); re-run "
                     "`comparator run` to rewrite the run folder"
                 ) from None
         return cls(**values)
@@ -276,34 +285,34 @@ class ConcernRow(_Row):
     addressee: str
     section: str
     number: str  # as printed: "8.10" is not "8.1"
-    label: str
-    source: str  # a UPR recommendation's recommending States
+    label: str = ""  # added with source, context, link, position and position_sentence
+    source: str = ""  # a UPR recommendation's recommending States
     kind: ConcernKind
     text: str
-    context: str
+    context: str = ""
     verdict: Verdict
     reason: Reason
-    confidence: float = decimals(2)
-    checks: tuple[Check, ...] | None = coded(
-        encode_checks, parse_checks, CHECK_SEPARATOR, default=None
+    confidence: float = field(metadata=decimals(2))
+    checks: tuple[Check, ...] | None = field(
+        default=None, metadata=coded(encode_checks, parse_checks, CHECK_SEPARATOR)
     )  # None: made before checks were recorded
-    link: LinkKind
+    link: LinkKind = "none"  # the columns from here to position_sentence came later too
     position: Position | None = None  # None: made before positions were read
-    position_sentence: str
+    position_sentence: str = ""
     reply_doc: str
     reply_date: str
     reply_passage_id: str
     evidence_role: EvidenceRole
     reply_text: str
     evidence_sentence: str
-    similarity: float | None = decimals(4)
-    coverage: float | None = decimals(4)
-    specificity: float | None = decimals(4)
-    deflection: float | None = decimals(4)
-    covered: tuple[str, ...] = joined("; ")
-    missing: tuple[str, ...] = joined("; ")
-    parts: tuple[PartMark, ...] = coded(encode_parts, parse_parts)
-    cues: tuple[Cue, ...] = joined("; ")
+    similarity: float | None = field(metadata=decimals(4))
+    coverage: float | None = field(metadata=decimals(4))
+    specificity: float | None = field(metadata=decimals(4))
+    deflection: float | None = field(metadata=decimals(4))
+    covered: tuple[str, ...] = field(metadata=joined("; "))
+    missing: tuple[str, ...] = field(metadata=joined("; "))
+    parts: tuple[PartMark, ...] = field(metadata=coded(encode_parts, parse_parts))
+    cues: tuple[Cue, ...] = field(metadata=joined("; "))
     timing: Timing
     start: int
     end: int
@@ -341,10 +350,10 @@ class MatchRow(_Row):
     passage_id: str
     reply_doc: str
     paired: bool
-    dense: float = decimals(4)
-    lexical: float = decimals(4)
-    fused: float = decimals(4)
-    sentence_similarity: float = decimals(4)
+    dense: float = field(metadata=decimals(4))
+    lexical: float = field(metadata=decimals(4))
+    fused: float = field(metadata=decimals(4))
+    sentence_similarity: float = field(metadata=decimals(4))
     sentence: str
 
 

@@ -292,11 +292,10 @@ def load_saved(run_dir: Path) -> tuple[export.RunTables, manifest.RunManifest]:
     """A saved run's tables and manifest, checked against the manifest's hashes."""
     restore_interrupted(run_dir)
     saved = manifest.read(run_dir)
-    tables = export.read_tables(run_dir)
-    for name in RUN_FILES[:-1]:
+    for name in RUN_FILES[:-1]:  # before the tables are read: an edit is named as such
         if _sha256_of(run_dir / name) != saved.outputs.get(name):
             raise ComparatorError(
                 f"{run_dir / name}: changed since the run was made (hash "
                 "differs from manifest.json); re-run the analysis"
             )
-    return tables, saved
+    return export.read_tables(run_dir), saved

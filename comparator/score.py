@@ -59,21 +59,6 @@ REASON_OF_CUE = {
     Cue.NO_INFORMATION: Reason.NO_INFORMATION,
     Cue.BOILERPLATE: Reason.BOILERPLATE,
 }
-REASON_TEXT = {
-    Reason.DIRECT: "the reply engages the specific ask",
-    Reason.PARTIAL: "the reply engages part of the ask",
-    Reason.REFUSAL: "the reply states a refusal: an explicit position",
-    Reason.POSITION: "the reply states its position on the ask (accepted, noted…), by number "
-    "or in a sentence about it, without more",
-    Reason.GENERAL: "on topic, but restates principles or commitments",
-    Reason.REDIRECT: "points to a website, another body or procedure instead of answering",
-    Reason.SHIFT: "moves the duty to other States, governments or levels",
-    Reason.OFF_TARGET: "answers a broader or different question",
-    Reason.NO_INFORMATION: "says there is nothing new to report",
-    Reason.BOILERPLATE: "self-praise in place of an answer",
-    Reason.NO_MATCH: "no reply passage is relevant enough",
-    Reason.NO_REPLY: "the corpus holds no reply passages",
-}
 
 
 Op = Literal[">=", "<=", "is"]

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
+from comparator.cli import cli
 from comparator.errors import InputError
 from comparator.export import read_rows, to_csv
+from comparator.manifest import ModelRecord, RunManifest
 from comparator.position import Position
-from comparator.rows import ConcernRow, EvidenceRole, MatchRow, PartMark, PartState, Timing
+from comparator.rows import (
+    ConcernRow,
+    EvidenceRole,
+    MatchRow,
+    PartMark,
+    PartState,
+    PassageRow,
+    Timing,
+)
 from comparator.score import Check, Reason
 from comparator.signals import Cue
 
-from .conftest import concern_row
+from .conftest import MINI, concern_row, run_fake
 
 texts = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 words = st.text("abcdefghij -", min_size=1, max_size=12).filter(lambda w: "; " not in w)
@@ -86,12 +99,79 @@ def test_numbers_are_kept_as_their_column_writes_them() -> None:
     assert row.similarity == 0.775 and row.cell("similarity") == "0.7750"
 
 
-def test_a_run_made_before_a_column_existed_reads_as_not_recorded() -> None:
-    cells = dict(zip(ConcernRow.columns(), concern_row().cells(ConcernRow.columns()), strict=True))
-    del cells["checks"], cells["position"]
-    row = ConcernRow.from_csv(cells)
+# concerns.csv's header as the first versions wrote it (1f2bbd2); later versions added
+# checks, then label, source, context, link, position and position_sentence, then the
+# coder's columns
+FIRST_COLUMNS = [
+    "concern_id",
+    "request_doc",
+    "request_date",
+    "author",
+    "addressee",
+    "section",
+    "number",
+    "kind",
+    "text",
+    "verdict",
+    "reason",
+    "confidence",
+    "reply_doc",
+    "reply_date",
+    "reply_passage_id",
+    "evidence_role",
+    "reply_text",
+    "evidence_sentence",
+    "similarity",
+    "coverage",
+    "specificity",
+    "deflection",
+    "covered",
+    "missing",
+    "parts",
+    "cues",
+    "timing",
+    "start",
+    "end",
+]
+
+
+def old_run(run_dir: Path) -> None:
+    """Rewrite a run folder's concerns.csv as the first versions wrote it (and its hash)."""
+    rows = read_rows(run_dir / "concerns.csv", ConcernRow)
+    text = to_csv(rows, FIRST_COLUMNS)
+    (run_dir / "concerns.csv").write_text(text, encoding="utf-8", newline="")
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest["outputs"]["concerns.csv"] = hashlib.sha256(text.encode()).hexdigest()
+    (run_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def test_a_run_made_before_a_column_existed_reads_as_not_recorded(tmp_path: Path) -> None:
+    run_dir = run_fake(tmp_path, MINI)
+    old_run(run_dir)
+    row = read_rows(run_dir / "concerns.csv", ConcernRow)[0]
     assert row.checks is None and row.position is None and row.stated is Position.NONE
-    assert row.verdict_source is None and not row.has_optional()
+    assert (row.label, row.link) == ("", "none") and not row.has_optional()
+    assert row.to_json()["checks"] is None  # not recorded, not "no checks"
+    shown = CliRunner().invoke(cli, ["show", str(run_dir), "--detail", row.concern_id])
+    assert shown.exit_code == 0, shown.output
+    assert "not recorded by the version that made this run" in shown.output
+
+
+def test_a_line_with_a_cell_too_many_is_one_error_naming_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "passages.csv"
+    cells = ["P1", "reply.md", "", "0", "9", "1", "text"]
+    path.write_text(",".join(PassageRow.columns()) + "\r\n" + ",".join([*cells, "extra"]))
+    with pytest.raises(InputError, match=r"passages.csv:2: not as many cells"):
+        read_rows(path, PassageRow)
+
+
+def test_an_older_manifest_without_later_fields_still_reads() -> None:
+    data = {"run_id": "run-x", "corpus": "seeds", "config": {}, "outputs": {}}
+    data |= {"inputs": [{"file": "a.md", "title": None}], "tool": {"name": "comparator"}}
+    data["model"] = {"name": "m"}
+    saved = RunManifest.from_json(data)
+    assert saved.inputs[0].title == "" and saved.model == ModelRecord(name="m")
+    assert saved.tool is not None and saved.tool.source_sha256 == ""
 
 
 def test_a_cell_its_column_cannot_hold_names_the_file_and_the_fix() -> None:
