@@ -9,10 +9,10 @@ import os
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
-from .corpus_toml import MANIFEST_NAME, read_manifest, read_manifest_bytes
+from .corpus_toml import MANIFEST_NAME, DocumentEntry, read_manifest, read_manifest_bytes
 from .dates import infer_date
 from .documents import ROLES, Corpus, Document, Role
 from .errors import InputError, ManifestError
@@ -66,8 +66,15 @@ def load_corpus(
         else ()
     )
     ids = document_ids(chosen, _given_ids(entries))
+
+    def entry_of(p: Path) -> DocumentEntry:
+        return entries.get(p.name, DocumentEntry(p.name))
+
     scored = [
-        _document(p, entries.get(p.name), ids[p.name], max_bytes, extract_cache) for p in chosen
+        _document(
+            p, entries.get(p.name, DocumentEntry(p.name)), ids[p.name], max_bytes, extract_cache
+        )
+        for p in chosen
     ]
     if not scored:
         raise InputError(
@@ -95,7 +102,7 @@ def load_files(
     root = Path(os.path.commonpath([str(p.resolve().parent) for p in files]))
     folders = {p.resolve().parent for p in files}
     manifest_path = root / MANIFEST_NAME
-    entries: dict[str, dict[str, Any]] = {}
+    entries: dict[str, DocumentEntry] = {}
     manifest_hash = None
     if len(folders) == 1 and manifest_path.exists():
         raw = read_manifest_bytes(manifest_path)
@@ -108,10 +115,10 @@ def load_files(
     ids = document_ids(ordered, _given_ids(entries))
     scored = []
     for p in ordered:
-        entry = dict(entries.get(p.name, {}))
-        if p.resolve() in given:
-            entry["role"] = given[p.resolve()]
-        scored.append(_document(p, entry or None, ids[p.name], max_bytes, extract_cache))
+        entry = entries.get(p.name, DocumentEntry(p.name))
+        if p.resolve() in given:  # the command line's role wins
+            entry = replace(entry, role=given[p.resolve()])
+        scored.append(_document(p, entry, ids[p.name], max_bytes, extract_cache))
     relative = tuple(p.resolve().relative_to(root).as_posix() for p in files)
     stated = tuple(sorted((p.resolve().relative_to(root).as_posix(), r) for p, r in given.items()))
     documents = _checked_threads(decide_roles(scored), manifest_path)
@@ -210,8 +217,8 @@ def _readme_notes(files: Sequence[Path], entries: Mapping[str, object]) -> tuple
     )
 
 
-def _given_ids(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
-    return {name: str(e["id"]) for name, e in entries.items() if "id" in e}
+def _given_ids(entries: Mapping[str, DocumentEntry]) -> dict[str, str]:
+    return {name: e.id for name, e in entries.items() if e.id is not None}
 
 
 def document_ids(files: Sequence[Path], given: Mapping[str, str]) -> dict[str, str]:
@@ -278,30 +285,36 @@ def _sha256(data: bytes) -> str:
 
 def _document(
     path: Path,
-    entry: dict[str, Any] | None,
+    entry: DocumentEntry,
     doc_id: str,
     max_bytes: int,
     extract_cache: Path | None,
 ) -> tuple[Document, RoleEvidence]:
+    """The document with what corpus.toml states, and the rest inferred from its text."""
     text, warnings = read_text(path, max_bytes, extract_cache)
     try:
         sha256 = _sha256(path.read_bytes())
     except OSError as e:
         raise unreadable(path, e) from None
-    entry = entry or {}
-    evidence = role_evidence(text, entry.get("title", ""))
-    inferred = tuple(k for k in ("role", "date", "author", "addressee", "title") if k not in entry)
-    meta = {"role": evidence.role, **_infer_fields(path, text), **entry}
+    evidence = role_evidence(text, entry.title or "")
+    inferred = tuple(
+        k for k in ("role", "date", "author", "addressee", "title") if not entry.stated(k)
+    )
+    guess = _infer_fields(path, text)
+
+    def given(value: str | None, otherwise: str) -> str:
+        return otherwise if value is None else value
+
     document = Document(
         path=path,
         doc_id=doc_id,
-        in_reply_to=tuple(meta.get("in_reply_to", ())),
-        role=meta["role"],
-        author=meta.get("author", ""),
-        addressee=meta.get("addressee", ""),
-        date=meta.get("date", ""),
-        title=meta.get("title", ""),
-        language=meta.get("language", "en"),
+        in_reply_to=entry.in_reply_to,
+        role=entry.role or evidence.role,
+        author=given(entry.author, guess.author),
+        addressee=given(entry.addressee, ""),
+        date=given(entry.date, guess.date),
+        title=given(entry.title, guess.title),
+        language=given(entry.language, "en"),
         text=text,
         sha256=sha256,
         inferred=inferred,
@@ -317,19 +330,22 @@ def default_doc_id(path: Path) -> str:
     return m.group(1) if m else ""
 
 
-def _infer_fields(path: Path, text: str) -> dict[str, str]:
+@dataclass(frozen=True)
+class _Guess:
+    """What the head of a text says of its date, author and title ('' where nothing)."""
+
+    date: str
+    author: str
+    title: str
+
+
+def _infer_fields(path: Path, text: str) -> _Guess:
     head = text[: INFERENCE.head_chars]
-    meta: dict[str, str] = {}
-    date = infer_date(head)
-    if date:
-        meta["date"] = date
     mission = re.search(
         r"permanent mission\s+of\s+(?:the\s+)?([A-Za-z .]+?)(?:\s+to\b|$)",
         re.sub(r"\s+", " ", head),
         re.IGNORECASE,
     )
-    if mission:
-        meta["author"] = f"Permanent Mission of {mission.group(1).strip().title()}"
+    author = f"Permanent Mission of {mission.group(1).strip().title()}" if mission else ""
     subject = re.search(r"^\W*SUBJECT:\s*(.+?)\W*$", head, re.MULTILINE)
-    meta["title"] = subject.group(1) if subject else path.stem
-    return meta
+    return _Guess(infer_date(head) or "", author, subject.group(1) if subject else path.stem)

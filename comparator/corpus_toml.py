@@ -7,19 +7,18 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from .dates import ISO_DATE, valid_iso
-from .documents import ROLES
+from .documents import ROLES, Role
 from .errors import ManifestError
 from .ingest import unreadable
 from .safetext import visible_controls
 
 MANIFEST_NAME = "corpus.toml"
-MANIFEST_KEYS = {
-    "file", "id", "role", "author", "addressee", "date", "title", "language", "in_reply_to",
-}  # fmt: skip
 
 
 def read_manifest_bytes(path: Path) -> bytes:
@@ -29,7 +28,34 @@ def read_manifest_bytes(path: Path) -> bytes:
         raise unreadable(path, e) from None
 
 
-def read_manifest(path: Path, data: bytes, files: list[Path]) -> dict[str, dict[str, Any]]:
+@dataclass(frozen=True)
+class DocumentEntry:
+    """One [[document]] table: what the user states about a file (None: not stated, so
+    inferred from the text)."""
+
+    file: str
+    id: str | None = None
+    role: Role | None = None
+    author: str | None = None
+    addressee: str | None = None
+    date: str | None = None
+    title: str | None = None
+    language: str | None = None
+    in_reply_to: tuple[str, ...] = ()
+
+    def stated(self, name: str) -> bool:
+        return getattr(self, name) is not None
+
+
+MANIFEST_KEYS = frozenset(f.name for f in fields(DocumentEntry))
+
+
+def read_manifest(path: Path, data: bytes, files: list[Path]) -> dict[str, DocumentEntry]:
+    """The entries of a corpus.toml, by file name, each checked (keys, file, role, date, id).
+
+    Raises:
+        ManifestError: naming the file and line of the first mistake, and the fix.
+    """
     try:
         raw = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -40,20 +66,21 @@ def read_manifest(path: Path, data: bytes, files: list[Path]) -> dict[str, dict[
         raise ManifestError(f"{path}: not valid TOML ({e}); fix the syntax") from None
     _check_top_level(path, raw, data_)
     names = {p.name for p in files}
-    entries: dict[str, dict[str, Any]] = {}
+    entries: dict[str, DocumentEntry] = {}
     owners: dict[str, str] = {}
-    for i, entry in enumerate(data_.get("document", [])):
-        _check_entry(path, raw, i, entry, names)
+    for i, table in enumerate(data_.get("document", [])):
+        _check_entry(path, raw, i, table, names)
         clean: dict[str, Any] = {
             k: tuple(visible_controls(str(x)) for x in v)
             if k == "in_reply_to"
             else visible_controls(str(v))
-            for k, v in entry.items()
+            for k, v in table.items()
         }
-        _check_unique(path, raw, i, clean, entries, owners)
-        entries[clean["file"]] = clean
-        if "id" in clean:
-            owners[clean["id"]] = clean["file"]
+        entry = DocumentEntry(**clean)
+        _check_unique(path, raw, i, entry, entries, owners)
+        entries[entry.file] = entry
+        if entry.id is not None:
+            owners[entry.id] = entry.file
     return entries
 
 
@@ -77,23 +104,23 @@ def _check_unique(
     path: Path,
     raw: str,
     i: int,
-    entry: dict[str, str],
-    entries: dict[str, dict[str, str]],
-    owners: dict[str, str],
+    entry: DocumentEntry,
+    entries: Mapping[str, DocumentEntry],
+    owners: Mapping[str, str],
 ) -> None:
-    if entry["file"] in entries:
+    if entry.file in entries:
         raise ManifestError(
-            f"{path}:{_line_of(raw, i, 'file')}: '{entry['file']}' has two entries; "
+            f"{path}:{_line_of(raw, i, 'file')}: '{entry.file}' has two entries; "
             "merge them into one"
         )
-    if "id" not in entry:
+    if entry.id is None:
         return
-    if not entry["id"].strip():
+    if not entry.id.strip():
         raise ManifestError(f"{path}:{_line_of(raw, i, 'id')}: id must not be empty; remove it")
-    if entry["id"] in owners:
+    if entry.id in owners:
         raise ManifestError(
-            f"{path}:{_line_of(raw, i, 'id')}: id '{entry['id']}' is already used by "
-            f"{owners[entry['id']]}; give each document its own id"
+            f"{path}:{_line_of(raw, i, 'id')}: id '{entry.id}' is already used by "
+            f"{owners[entry.id]}; give each document its own id"
         )
 
 
