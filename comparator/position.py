@@ -113,9 +113,21 @@ REFERS_TO_ASK = re.compile(r"\b(?:this|the|these|that|such)\s+recommendations?\b
 
 def stance_of(sentence: str) -> Position | None:
     """The position a single sentence states explicitly, if it states one."""
+    found = _stance_match(sentence)
+    return found[0] if found else None
+
+
+def stance_phrase(sentence: str) -> str:
+    """The words that state the sentence's position ("supports this recommendation"), or ''."""
+    found = _stance_match(sentence)
+    return found[1] if found else ""
+
+
+def _stance_match(sentence: str) -> tuple[Position, str] | None:
     for position, rx in STANCES:
-        if rx.search(sentence):
-            return position
+        m = rx.search(sentence)
+        if m:
+            return position, m.group()
     return None
 
 

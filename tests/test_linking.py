@@ -109,3 +109,22 @@ def test_the_reply_quoting_an_ask_back_is_never_its_evidence() -> None:
     for c in by_label(seg).values():
         assert all("The Ministry should" not in t for t in texts(seg, c))
     assert not any(p.text.startswith("The Ministry should") for p in seg.passages)
+
+
+def test_a_quoted_ask_that_itself_says_accepted_or_rejected_is_still_a_quote() -> None:
+    request = (
+        "Recommendations\n\n1. The Ministry should publish a yearly report on its risks. "
+        "The report should state which recommendations were accepted or rejected.\n\n"
+        "2. The Ministry should end the detention of children.\n"
+    )
+    reply = (
+        "Recommendation 1\n\nThe Ministry should publish a yearly report on its risks. "
+        "The report should state which recommendations were accepted or rejected.\n\n"
+        "The Government agrees with the importance of transparency on risks.\n\n"
+        "Recommendation 2\n\nThe Ministry should end the detention of children.\n\n"
+        "Children are held only as a last resort.\n"
+    )
+    seg = corpus(request, reply)
+    answer = texts(seg, by_label(seg)["1"])
+    assert answer and all("accepted or rejected" not in t for t in answer), answer
+    assert not any("accepted or rejected" in p.text for p in seg.passages)

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from ..lexical import stems
-from ..position import Position, stance_of
+from ..position import Position, stance_of, stance_phrase
 from .asks import is_directive
 from .markers import key_lists
 from .records import Concern, ReplyPassage
@@ -299,7 +299,7 @@ def _quotes_ask(passage: ReplyPassage, ask: set[str]) -> bool:
     request's surrounding paragraph it quotes too; a government does not direct itself."""
     if len(ask) < QUOTE_MIN_STEMS or _contained(ask, set(stems(passage.text))) < QUOTE_CONTAINMENT:
         return False
-    if any(stance_of(s) for s in passage.sentences):
+    if any(_own_stance(s, ask) for s in passage.sentences):
         return False
     return any(is_directive(s) for s in passage.sentences)
 
@@ -313,7 +313,20 @@ def _is_copy(passage: ReplyPassage, ask: set[str]) -> bool:
         _contained(ask, words) >= RESTATEMENT_CONTAINMENT and len(words) <= 3 * len(ask)
     ):
         return False
-    return not any(stance_of(s) for s in passage.sentences)
+    return not any(_own_stance(s, ask) for s in passage.sentences)
+
+
+def _own_stance(sentence: str, ask: set[str]) -> bool:
+    """A sentence stating a position of the reply's own. One copied from the ask ("• …
+    and whether these recommendations have been accepted or rejected;" quoted back) states
+    the ask's words, not the reply's position: its stance words are the ask's, and so is
+    nearly all the rest of it."""
+    phrase = stance_phrase(sentence)
+    if not phrase:
+        return False
+    words = set(stems(phrase))
+    copied = bool(words) and words <= ask
+    return not (copied and _contained(set(stems(sentence)), ask) >= RESTATEMENT_CONTAINMENT)
 
 
 def _within(links: Links, pids: list[str], cid: str, cids: list[str]) -> list[str]:
