@@ -99,7 +99,8 @@ def _link_quoted(links: Links) -> None:
         if not targets:
             continue
         whole = set().union(*(words[t.concern_id] for t in targets))
-        copies = {pid for pid in q.paired_passages if _is_copy(links.passages[pid], whole)}
+        text = " ".join(t.text for t in targets)
+        copies = {pid for pid in q.paired_passages if _is_copy(links.passages[pid], whole, text)}
         links.dropped |= copies | {q.concern_id}
         for target in targets:
             answer = [p for p in q.paired_passages if p not in copies]
@@ -287,24 +288,24 @@ def _overlap(passage: set[str], ask: set[str]) -> float:
 def _restates(links: Links, pid: str, cids: list[str], words: dict[str, set[str]]) -> bool:
     """The reply quoting the ask back ('Recommendation 4: The Government should…')."""
     passage = links.passages[pid]
-    if any(_is_copy(passage, words[c]) for c in cids):
+    if any(_is_copy(passage, words[c], links.concerns[c].text) for c in cids):
         links.dropped.add(pid)
         return True
     return False
 
 
-def _quotes_ask(passage: ReplyPassage, ask: set[str]) -> bool:
+def _quotes_ask(passage: ReplyPassage, ask: set[str], ask_text: str) -> bool:
     """A reply passage that carries an ask word for word inside a directive sentence ("The
     Government should provide a detailed plan…") quotes the request, however much of the
     request's surrounding paragraph it quotes too; a government does not direct itself."""
     if len(ask) < QUOTE_MIN_STEMS or _contained(ask, set(stems(passage.text))) < QUOTE_CONTAINMENT:
         return False
-    if any(_own_stance(s, ask) for s in passage.sentences):
+    if any(_own_stance(s, ask, ask_text) for s in passage.sentences):
         return False
     return any(is_directive(s) for s in passage.sentences)
 
 
-def _is_copy(passage: ReplyPassage, ask: set[str]) -> bool:
+def _is_copy(passage: ReplyPassage, ask: set[str], ask_text: str) -> bool:
     """A passage made of the ask's own words, stating no position of its own: "The
     government supports the recommendation that every provider should…" repeats the ask
     too, but it is the answer."""
@@ -313,19 +314,18 @@ def _is_copy(passage: ReplyPassage, ask: set[str]) -> bool:
         _contained(ask, words) >= RESTATEMENT_CONTAINMENT and len(words) <= 3 * len(ask)
     ):
         return False
-    return not any(_own_stance(s, ask) for s in passage.sentences)
+    return not any(_own_stance(s, ask, ask_text) for s in passage.sentences)
 
 
-def _own_stance(sentence: str, ask: set[str]) -> bool:
+def _own_stance(sentence: str, ask: set[str], ask_text: str) -> bool:
     """A sentence stating a position of the reply's own. One copied from the ask ("• …
     and whether these recommendations have been accepted or rejected;" quoted back) states
-    the ask's words, not the reply's position: its stance words are the ask's, and so is
-    nearly all the rest of it."""
-    phrase = stance_phrase(sentence)
+    the ask's words, not the reply's position: its stance phrase is in the ask as written,
+    and so is nearly all the rest of it."""
+    phrase = _norm(stance_phrase(sentence))
     if not phrase:
         return False
-    words = set(stems(phrase))
-    copied = bool(words) and words <= ask
+    copied = phrase in _norm(ask_text)
     return not (copied and _contained(set(stems(sentence)), ask) >= RESTATEMENT_CONTAINMENT)
 
 
@@ -373,11 +373,17 @@ def _drop_restatements(links: Links) -> None:
         candidates = {c for w in rare for c in by_stem.get(w, ())}
         candidates |= {c for w in mine for c in by_rarest.get(w, ())}
         # a quote of a whole list ("8.21 … (a) … (b) …") repeats several asks at once
-        quoted = [words[c] for c in candidates if _contained(words[c], mine) >= LINK_CONTAINMENT]
+        quoted = sorted(c for c in candidates if _contained(words[c], mine) >= LINK_CONTAINMENT)
+        texts = {c: links.concerns[c].text for c in candidates}
         if (
-            any(_is_copy(p, words[c]) for c in candidates)
-            or (len(quoted) > 1 and _is_copy(p, set().union(*quoted)))
-            or any(_quotes_ask(p, words[c]) for c in candidates)
+            any(_is_copy(p, words[c], texts[c]) for c in candidates)
+            or (
+                len(quoted) > 1
+                and _is_copy(
+                    p, set().union(*(words[c] for c in quoted)), " ".join(texts[c] for c in quoted)
+                )
+            )
+            or any(_quotes_ask(p, words[c], texts[c]) for c in candidates)
         ):
             links.dropped.add(pid)
     for cid, c in list(links.concerns.items()):
