@@ -87,20 +87,14 @@ def cli() -> None:
 
 def inputs_args(func: F) -> F:
     """INPUTS (a corpus folder, or files) and --request / --reply, which state roles."""
-    func = click.option(
-        "--reply",
-        "replies",
-        multiple=True,
-        type=click.Path(path_type=Path),
-        help="A reply file (repeatable); states its role without a corpus.toml.",
-    )(func)
-    func = click.option(
-        "--request",
-        "requests",
-        multiple=True,
-        type=click.Path(path_type=Path),
-        help="A request file (repeatable); states its role without a corpus.toml.",
-    )(func)
+    for role, dest in (("reply", "replies"), ("request", "requests")):  # --request first
+        func = click.option(
+            f"--{role}",
+            dest,
+            multiple=True,
+            type=click.Path(path_type=Path),
+            help=f"A {role} file (repeatable); states its role without a corpus.toml.",
+        )(func)
     return click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))(func)
 
 
@@ -302,6 +296,7 @@ def _show(
         render_report(console, tables, saved, wide)
 
 
+# score.VERDICTS and position.POSITIONS, written out so that `--help` imports neither
 VERDICT_CHOICE = click.Choice(["answered", "deflected", "ignored"])
 POSITION_CHOICE = click.Choice(["accepted", "partially-accepted", "noted", "rejected", "none"])
 

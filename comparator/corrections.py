@@ -20,17 +20,15 @@ from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .export import RunTables
-from .position import Position
+from .position import POSITIONS, Position
 from .rows import ConcernRow, VerdictSource
-from .score import Reason, Verdict
+from .score import VERDICTS, Reason, Verdict
 
 if TYPE_CHECKING:
     from .documents import Corpus
 
 FILE_NAME = "corrections.csv"
 COLUMNS = ("concern_id", "verdict", "position", "reason", "note", "coder")
-POSITIONS = tuple(p.value for p in Position)
-VERDICTS = tuple(v.value for v in Verdict)
 __all__ = ["Corrections", "agreement", "apply", "read_corrections"]
 
 

@@ -11,8 +11,10 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from .evaluate import POSITIONS, EvalResult, GoldOutcome, summary
-from .report import VERDICTS, short
+from .evaluate import EvalResult, GoldOutcome, summary
+from .position import POSITIONS
+from .report import short
+from .score import VERDICTS
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -20,12 +20,11 @@ import pandas as pd
 
 from .errors import ConfigError, InputError
 from .export import RunTables
-from .position import Position
+from .position import POSITIONS, Position
 from .rows import ConcernRow
-from .score import Verdict
+from .score import VERDICTS
 
-LABELS = tuple(v.value for v in Verdict)
-POSITIONS = tuple(p.value for p in Position)
+LABELS = VERDICTS
 NO_POSITION = Position.NONE.value
 GOLD_COLUMNS = {
     "doc",

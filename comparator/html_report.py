@@ -18,8 +18,8 @@ from html import escape
 from .export import RunTables
 from .manifest import RunManifest
 from .rows import ConcernRow
+from .score import VERDICTS
 
-VERDICTS = ("answered", "deflected", "ignored")
 COLOURS = {"answered": "#2e7d32", "deflected": "#b7791f", "ignored": "#c62828"}
 FILTERS = ("verdict", "position", "reason", "doc")
 

@@ -21,6 +21,9 @@ class Position(StrEnum):
     NONE = "none"
 
 
+POSITIONS = tuple(p.value for p in Position)
+
+
 def any_of(*patterns: str) -> re.Pattern[str]:
     """One case-insensitive pattern matching any of `patterns`."""
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)

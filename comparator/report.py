@@ -21,13 +21,13 @@ from .export import RunTables
 from .manifest import RunManifest
 from .position import Position
 from .rows import ConcernRow, Timing, encode_parts
+from .score import VERDICTS
 
 if TYPE_CHECKING:
     from .documents import Corpus
     from .segment import Segmentation
 
 VERDICT_STYLE = {"answered": "bold green", "deflected": "bold yellow", "ignored": "bold red"}
-VERDICTS = ("answered", "deflected", "ignored")
 
 
 WIDE_FROM = 120  # terminal columns above which the wide layout is the default

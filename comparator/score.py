@@ -20,6 +20,9 @@ class Verdict(StrEnum):
     IGNORED = "ignored"
 
 
+VERDICTS = tuple(v.value for v in Verdict)  # in the order every table shows them
+
+
 class Reason(StrEnum):
     DIRECT = "answered:direct"
     PARTIAL = "answered:partial"

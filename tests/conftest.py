@@ -10,6 +10,7 @@ import pytest
 from comparator.corpus import load_corpus
 from comparator.documents import Corpus
 from comparator.rows import ConcernRow, MatchRow, PassageRow
+from comparator.segment import Segmentation, segment_corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -84,3 +85,13 @@ def match_row(concern_id: str, passage_id: str, rank: int = 1) -> MatchRow:
 def passage_row(passage_id: str, text: str, doc: str = "reply.md") -> PassageRow:
     cells = dict.fromkeys(PassageRow.columns(), "0") | {"answers": ""}
     return PassageRow.from_csv(cells | {"passage_id": passage_id, "text": text, "doc": doc})
+
+
+def assert_ids_unique(corpus: Corpus) -> Segmentation:
+    """Every document and every concern of the corpus has an id of its own; the cut."""
+    ids = [d.doc_id for d in corpus.documents]
+    assert len(set(ids)) == len(ids), ids
+    seg = segment_corpus(corpus)
+    concern_ids = [c.concern_id for c in seg.concerns]
+    assert len(set(concern_ids)) == len(concern_ids)
+    return seg

@@ -417,3 +417,12 @@ def test_bench_prints_figures_with_same_run_baselines() -> None:
 def test_bench_rejects_unknown_sections() -> None:
     result = CliRunner().invoke(cli, ["bench", "--only", "speed"])
     assert result.exit_code == 1 and "unknown section 'speed'" in result.output
+
+
+def test_the_filters_offer_every_verdict_and_position_and_no_other() -> None:
+    from comparator import cli as commands
+    from comparator.position import POSITIONS
+    from comparator.score import VERDICTS
+
+    assert tuple(commands.VERDICT_CHOICE.choices) == VERDICTS
+    assert tuple(commands.POSITION_CHOICE.choices) == POSITIONS

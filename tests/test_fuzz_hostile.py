@@ -14,7 +14,8 @@ from comparator.corpus import load_corpus
 from comparator.export import SEGMENT_COLUMNS, read_rows, segment_rows, to_csv
 from comparator.report import plain, render_segmentation
 from comparator.rows import SegmentRow
-from comparator.segment import segment_corpus
+
+from .conftest import assert_ids_unique
 
 NOISE = st.sampled_from(
     ["[/bold]", "[red]", "[link=http://x]", "\x1b[2J", "\x1b]0;t\x07", "\x07", "\x9b", "=1+2",
@@ -53,11 +54,7 @@ def test_hostile_documents_never_crash_and_offsets_map_back(docs: dict[str, str]
         for stem, text in docs.items():
             (root / f"{stem}.txt").write_bytes(text.encode("utf-8"))
         corpus = load_corpus(root)
-        ids = [d.doc_id for d in corpus.documents]
-        assert len(set(ids)) == len(ids), ids
-        seg = segment_corpus(corpus)
-        concern_ids = [c.concern_id for c in seg.concerns]
-        assert len(set(concern_ids)) == len(concern_ids)
+        seg = assert_ids_unique(corpus)
         texts = {d.name: d.text for d in corpus.documents}
         for c in seg.concerns:
             source = texts[c.doc]

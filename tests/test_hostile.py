@@ -28,7 +28,7 @@ from comparator.cli import cli
 from comparator.corpus import load_corpus
 from comparator.segment import segment_corpus
 
-from .conftest import MINI, SEEDS
+from .conftest import MINI, SEEDS, assert_ids_unique
 
 FAKE = ["--model", "comparator-fake"]
 LETTER = (MINI / "letter.md").read_bytes()
@@ -335,11 +335,7 @@ def _two_letters(names: tuple[str, str]) -> dict[str, bytes]:
 )
 def test_documents_never_share_an_id(tmp_path: Path, names: tuple[str, str]) -> None:
     corpus = load_corpus(make(tmp_path, _two_letters(names)))
-    ids = [d.doc_id for d in corpus.documents]
-    assert len(set(ids)) == len(ids), ids
-    seg = segment_corpus(corpus)
-    concern_ids = [c.concern_id for c in seg.concerns]
-    assert len(set(concern_ids)) == len(concern_ids)
+    seg = assert_ids_unique(corpus)
     by_doc = {d.name: d.doc_id for d in corpus.documents}
     for c in seg.concerns:
         assert c.concern_id.startswith(by_doc[c.doc] + "-")
