@@ -35,6 +35,8 @@ STANCES: tuple[tuple[Position, re.Pattern[str]], ...] = (
         Position.REJECTED,
         any_of(
             r"\b(?:does|do|did) not (?:accept|support|agree|endorse|intend|plan)\b",
+            # a UPR report: "… did not enjoy the support of Algeria"
+            r"\b(?:does|do|did) not enjoy (?:the |its |their )?support\b",
             r"\b(?:cannot|can ?not|is unable to) (?:accept|support|agree)\b",
             # "rejects the recommendation" — not "rejected asylum seekers"
             r"\b(?:rejects?|declines?|refuses?) (?!to comment)(?:to|the|this|these|that|such|it)\b",
@@ -91,6 +93,8 @@ STANCES: tuple[tuple[Position, re.Pattern[str]], ...] = (
             r"\brecommendations? (?:is|are|has been|have been) (?:already )?"
             r"(?:implemented|accepted)\b",
             r"\bconsiders? that (?:they|it|this recommendation) (?:is|are) already implemented\b",
+            # a UPR report: "The recommendations listed below enjoy the support of Jordan"
+            r"\benjoys? (?:the |its |their )?support\b",
         ),
     ),
 )
@@ -112,6 +116,20 @@ STATUS_QUO = re.compile(
     re.I,
 )
 REFERS_TO_ASK = re.compile(r"\b(?:this|the|these|that|such)\s+recommendations?\b", re.I)
+
+
+# A position deferred: "…will be examined by X, which will provide responses in due time".
+PENDING = any_of(
+    r"\bwill be (?:examined|considered|studied|reviewed)\b",
+    r"\b(?:will|shall) (?:provide|give|submit) (?:its |their |appropriate )?"
+    r"(?:responses?|replies|answers?)\b",
+    r"\bresponses? (?:in due (?:time|course)|will be included)\b",
+)
+
+
+def pending(sentence: str) -> bool:
+    """Does the sentence defer a position ('will be examined by X')? Then it states none."""
+    return bool(PENDING.search(sentence))
 
 
 def stance_of(sentence: str) -> Position | None:

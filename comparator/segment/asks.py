@@ -15,9 +15,13 @@ _SUBJECT = (
     r"(?:(?:[Tt]he|[Tt]his|[Ii]ts|[Aa]ll|[Ee]ach|[Ee]very|[Aa]ny|[Tt]hese|[Tt]hose)\s+)?"
     r"(?!(?:We|I|It|They|This|These|He|She|There|That|Which|If|When)\b)[A-Z][\w’'&.-]*"
     r"(?:\s+(?!(?:that|which|who|whom|whose|it|they|if|when|where|while|although|because|"
-    r"should|shall|must|is|are|was|were|has|have|will|would|may|might|can|could)\b)"
+    r"should|shall|must|is|are|was|were|has|have|will|would|may|might|can|could|"
+    r"do|does|did|not|never)\b)"
     r"[\w’'&().-]+){0,7}?"
 )
+# "UNMIK, in cooperation with the Provisional Institutions, should…": a phrase set off by
+# commas between the subject and its modal
+_ASIDE = r"(?:,\s+[^,;:]{1,120},)?"
 _LEAD = r"(?:[^,.;:]{0,160},\s+){0,3}"
 _ADVERB = (
     r"(?:(?:also|further|therefore|urgently|immediately|still|now|equally|in particular),?\s+)*"
@@ -26,7 +30,16 @@ _MODAL = (
     r"(?:should|shall|must|ought to|needs? to|"
     r"(?:is|are) (?:requested|urged|encouraged|invited|called upon|required|recommended) to)"
 )
-MODAL_DIRECTIVE = re.compile(rf"^{_LEAD}(?P<subj>{_SUBJECT})\s+{_ADVERB}{_MODAL}\b")
+MODAL_DIRECTIVE = re.compile(rf"^{_LEAD}(?P<subj>{_SUBJECT}){_ASIDE}\s+{_ADVERB}{_MODAL}\b")
+# "Blood safety should have been the priority", "The file should never have been
+# destroyed": a judgement of what was done, not something to do now ("should have regard
+# to…" still asks)
+COUNTERFACTUAL = re.compile(
+    r"\b(?:should|must|ought to)\s+(?:\w+\s+){0,2}?have\s+(?:been|[a-z]{3,}(?:ed|en)|done|"
+    r"made|taken|given|seen|shown|known|brought|sought|thought|told|kept|held|set|put|paid|"
+    r"led|met|begun|chosen|spoken|written|gone|come|become|left|lost|won|built|sent|spent)\b",
+    re.IGNORECASE,
+)
 PRONOUN_DIRECTIVE = re.compile(
     rf"^{_LEAD}(?:It|They|This|These|He|She)\s+{_ADVERB}{_MODAL}\b(?!\s+not\s+be\b)"
 )
@@ -55,7 +68,8 @@ NOT_IMPERATIVE = frozenset(
     he she as by to of and but however although while since during after before if when
     i you one some many most all each both such according sincerely cc yours further
     furthermore moreover despite given under over within without because so thus
-    therefore additionally also regarding
+    therefore additionally also regarding any where what whilst whereas who which how why
+    whether every no none not only here then now today mr mrs ms dr sir
     """.split()  # noqa: SIM905
 )
 # Gerunds that are nouns far more often than means ("training and funding").
@@ -107,7 +121,7 @@ def is_directive(sentence: str, after_directive: bool = False) -> bool:
     urges…', 'It should also…' after such a sentence)? Reported speech ('X argued that
     the Government should…') does not."""
     s = sentence.strip()
-    if len(s.split()) < MIN_ASK_WORDS or EVALUATIVE.search(s):
+    if len(s.split()) < MIN_ASK_WORDS or EVALUATIVE.search(s) or COUNTERFACTUAL.search(s):
         return False
     head = re.split(r"\b(?:should|shall|must|ought to|needs? to)\b", s, maxsplit=1)[0]
     if REPORTED_SPEECH.search(head):
@@ -126,9 +140,38 @@ def is_interrogative(text: str) -> bool:
     )
 
 
-def imperative_start(text: str) -> bool:
+def imperative_start(text: str, capital: bool = True) -> bool:
+    """Does the text open with a verb in its base form ('Ratify…', 'Step up…', 'Address…')?
+    Not with a function word, a past form ('Presented to Parliament'), a plural or third
+    person ('Patients have…'), a gerund, an acronym ('ISBN …'). With `capital` (a sentence or
+    item start) the word must be capitalised."""
     first = re.match(r"[A-Za-z][\w’'-]*", text)
-    return bool(first) and text[0].isupper() and first.group().lower() not in NOT_IMPERATIVE  # type: ignore[union-attr]
+    if first is None or (capital and not text[0].isupper()):
+        return False
+    word = first.group()
+    return word.lower() not in NOT_IMPERATIVE and base_form(word)
+
+
+BASE_FORMS_IN_ING = frozenset(
+    ["bring", "ring", "sing", "sting", "string", "swing", "spring", "cling", "fling", "wring"]
+)
+NOUN_OR_ADVERB_ENDINGS = ("ly", "ness", "tion", "sion", "ity", "ism", "ist")
+
+
+def base_form(word: str) -> bool:
+    """A verb's base form by its ending: not '-ed' (but 'proceed'), '-ing', or '-s' (but
+    'address', 'focus', 'analysis')."""
+    w = word.lower()
+    if len(word) > 1 and word.isupper():
+        return False
+    if w.endswith("ed") and not w.endswith("eed"):
+        return False
+    if w.endswith("ing") and w not in BASE_FORMS_IN_ING:
+        return False
+    if w.endswith(NOUN_OR_ADVERB_ENDINGS):
+        return False  # 'Awareness of AIDS began…', 'Falsely reassuring…'
+
+    return not (w.endswith("s") and not w.endswith(("ss", "us", "is")))
 
 
 def split_means(sentence: str) -> list[str]:

@@ -39,12 +39,17 @@ LABEL = re.compile(
 )
 DASH = "-–—"
 # A list of keys in running text: "recommendations 1–5, 14–16 and 20", "140.82-85, 87".
+_KEY = r"\d{1,3}(?:\.\d{1,4})*(?:\s*\([a-z]\))?"
+# "…, 28 (b), (c) and (d); 32": after a key, more limbs of the same paragraph, or more keys
+_MORE_KEYS = (
+    rf"(?:\s*(?:[-–—]\s*|[,;]\s*(?:and\s+)?|\s+and\s+|\s+to\s+)(?:{_KEY}|\([a-z]\)(?![\w(])))*"
+)
 KEY_LIST = re.compile(
-    r"\b(?:recommendations?|recs?\.|paragraphs?|paras?\.)\s+"
-    r"(?P<keys>\d{1,3}(?:\.\d{1,4})*(?:\s*\([a-z]\))?"
-    r"(?:\s*(?:[-–—]\s*|,\s*(?:and\s+)?|\s+and\s+|\s+to\s+)\d{1,3}(?:\.\d{1,4})*(?:\s*\([a-z]\))?)*)",
+    rf"\b(?:recommendations?|recs?\.|paragraphs?|paras?\.)\s+(?P<keys>{_KEY}{_MORE_KEYS})",
     re.IGNORECASE,
 )
+# "recommendations Nos. 1, 4, 7 and 8": numbers of a list's items, named as such
+NUMBER_LIST = re.compile(rf"\bNos?\.\s+(?P<keys>{_KEY}{_MORE_KEYS})")
 ROMAN_VALUES = {"i": 1, "v": 5, "x": 10}
 
 
@@ -139,7 +144,11 @@ def label_keys(text: str) -> tuple[str, ...]:
         return (normal_key(single.group(1), single.group(2) or "", single.group(3) or ""),)
     keys: list[str] = []
     prefix = ""
-    for part in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", text):
+    for part in re.split(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+", text):
+        bare = re.fullmatch(r"\(([a-z])\)", part.strip())
+        if bare and keys:  # "28 (b), (c)": another limb of the paragraph before
+            keys.append(normal_key(re.sub(r"\(.*", "", keys[-1]), bare.group(1)))
+            continue
         rng = re.fullmatch(
             rf"(\d{{1,3}}(?:\.\d{{1,4}})*)(?:\s*(?:[{DASH}]|to)\s*(\d{{1,4}}(?:\.\d{{1,4}})*))?"
             r"(?:\s*\(([a-z])\))?",
@@ -168,11 +177,13 @@ def _expand(first: str, last: str | None, limb: str) -> list[str]:
     return [f"{stem}{n}" for n in range(a, b + 1)]
 
 
-def key_lists(sentence: str) -> tuple[str, ...]:
-    """Every key a sentence lists: 'accepts the recommendations 1–5, 14–16, 20' → 1…5, 14…."""
+def key_lists(sentence: str, numbers: bool = False) -> tuple[str, ...]:
+    """Every key a sentence lists: 'accepts the recommendations 1–5, 14–16, 20' → 1…5, 14….
+    With `numbers`, also 'Nos. 1, 4 and 7' (a report naming its own list's items)."""
     keys: list[str] = []
-    for m in KEY_LIST.finditer(sentence):
-        keys.extend(label_keys(m.group("keys")))
+    for rx in (KEY_LIST, NUMBER_LIST) if numbers else (KEY_LIST,):
+        for m in rx.finditer(sentence):
+            keys.extend(label_keys(m.group("keys")))
     return tuple(dict.fromkeys(keys))
 
 

@@ -49,7 +49,8 @@ SYMBOL_LINE = re.compile(
 )
 SYMBOL_PREFIX = re.compile(rf"^[ \t]*{UN_SYMBOL}[ \t]+(?=\d{{1,3}}\.[ \t]+[A-Z])", re.M)
 JOB_NUMBER_LINE = re.compile(
-    r"^[ \t]*(?:[A-Z]{2}\.)?\d{2}-\d{5}[ \t]*\([A-Z]\)(?:[ \t]+\S{1,12}){0,3}[ \t]*$"
+    r"^[ \t]*(?:\d{1,4}[ \t]+)?(?:[A-Z]{2}\.[ \t]?)?\d{2}-\d{5}(?:[ \t]*\([A-Z]\))?"
+    r"(?:[ \t]+\S{1,12}){0,3}[ \t]*$"
     r"|^[ \t]*\*\d{7}\*[ \t]*$",
     re.M,
 )

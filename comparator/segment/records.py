@@ -59,6 +59,11 @@ class Concern:
     lent_passages: tuple[str, ...] = ()
     # a position stated in a list ("accepts the recommendations 1-5"): (position, sentence)
     listed_position: tuple[str, str] = ("", "")
+    # the rule that made it a concern (`candidates.Rule`: numbered-item, limb, label…)
+    rule: str = ""
+    # the position the request itself records for it (a UPR report's "…enjoy the support of
+    # X"), and the sentence that records it: ("", "") when it records none
+    stated_position: tuple[str, str] = ("", "")
 
 
 @dataclass(frozen=True)
