@@ -4,21 +4,46 @@ Inline CSS and a little inline JavaScript, no network and no external assets: a 
 with an SVG bar chart of verdicts per request document, the concerns table with filters
 (verdict, position, reason, document; also read from the address, `report.html?verdict=
 ignored&doc=002`), and per concern the evidence in the context of its reply passage with the
-matching words marked, and the checks that decided it. Every text from a document is
-escaped. Same rows in, same bytes out (no timestamps).
+matching words marked, and the checks that decided it; the run's warnings. Same rows in,
+same bytes out (no timestamps).
+
+Every value reaches the page through `safe`, in the context it lands in: element text and
+attribute values (HTML or inline SVG) are entity-escaped, script data is JSON with `<`, `>`
+and `&` written as \\u escapes, so no document id, title, file name or document text can
+close an element, open a script or start a comment.
 """
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from html import escape
+from typing import Literal
 
 from .export import RunTables
 from .manifest import RunManifest
 from .rows import ConcernRow
+from .safetext import visible_controls
 from .score import VERDICTS
+
+Context = Literal["text", "attribute", "script"]
+
+
+def safe(value: object, context: Context = "text") -> str:
+    """`value` written for its place in the page: the one way a value reaches report.html.
+
+    "text" (element text, SVG `<title>` and `<text>` included) and "attribute" (a
+    double-quoted attribute value): control characters made visible, then `& < > " '` as
+    entities. "script": JSON whose `<`, `>` and `&` are \\u escapes, so `</script>` and
+    `<!--` in a string cannot end the script or open a comment.
+    """
+    if context == "script":
+        data = json.dumps(value, ensure_ascii=True, sort_keys=True)
+        return data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return html.escape(visible_controls(str(value)), quote=True)
+
 
 COLOURS = {"answered": "#2e7d32", "deflected": "#b7791f", "ignored": "#c62828"}
 FILTERS = ("verdict", "position", "reason", "doc")
@@ -78,13 +103,13 @@ def marked(text: str, terms: Iterable[str]) -> str:
     """Escaped text with the words of the covered concepts in <mark>."""
     words = _words(terms)
     if not words:
-        return escape(text)
+        return safe(text)
     pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.I)
     out, at = [], 0
     for m in pattern.finditer(text):
-        out += [escape(text[at : m.start()]), f"<mark>{escape(m.group())}</mark>"]
+        out += [safe(text[at : m.start()]), f"<mark>{safe(m.group())}</mark>"]
         at = m.end()
-    out.append(escape(text[at:]))
+    out.append(safe(text[at:]))
     return "".join(out)
 
 
@@ -112,14 +137,14 @@ def bar_chart(rows: list[ConcernRow]) -> str:
     parts = []
     for i, (doc, counts) in enumerate(by_doc.items()):
         y = 24 + i * (height + 8)
-        parts.append(f'<text x="0" y="{y + 16}" font-size="13">{escape(doc)}</text>')
+        parts.append(f'<text x="0" y="{y + 16}" font-size="13">{safe(doc)}</text>')
         x = float(left)
         for v in VERDICTS:
             if counts[v]:
                 w = bar_w * counts[v] / most
                 parts.append(
                     f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{height}" '
-                    f'fill="{COLOURS[v]}"><title>{doc}: {counts[v]} {v}</title></rect>'
+                    f'fill="{COLOURS[v]}"><title>{safe(f"{doc}: {counts[v]} {v}")}</title></rect>'
                 )
                 if w > 18:
                     parts.append(
@@ -129,7 +154,7 @@ def bar_chart(rows: list[ConcernRow]) -> str:
                 x += w
     legend = "".join(
         f'<rect x="{left + i * 110}" y="2" width="12" height="12" fill="{COLOURS[v]}"/>'
-        f'<text x="{left + i * 110 + 16}" y="13" font-size="12">{v}</text>'
+        f'<text x="{left + i * 110 + 16}" y="13" font-size="12">{safe(v)}</text>'
         for i, v in enumerate(VERDICTS)
     )
     total_h = 30 + len(by_doc) * (height + 8)
@@ -145,24 +170,24 @@ def _scorecard(rows: list[ConcernRow], titles: Mapping[str, str]) -> str:
     by_doc: dict[str, list[ConcernRow]] = {}
     for r in rows:
         by_doc.setdefault(r.request_doc, []).append(r)
-    head = "".join(f"<th>{v}</th>" for v in ("request", "n", *VERDICTS))
+    head = "".join(f"<th>{safe(v)}</th>" for v in ("request", "n", *VERDICTS))
     body = []
     for doc, doc_rows in by_doc.items():
         counts = Counter(r.verdict.value for r in doc_rows)
         cells = "".join(f'<td class="n">{counts[v]}</td>' for v in VERDICTS)
-        title = escape(titles.get(doc, ""))
+        name = f"{doc_rows[0].doc_id} {titles.get(doc, '')}"
         body.append(
-            f"<tr><td>{escape(doc_rows[0].doc_id)} {title}</td>"
+            f'<tr><td title="{safe(doc, "attribute")}">{safe(name)}</td>'
             f'<td class="n">{len(doc_rows)}</td>{cells}</tr>'
         )
     return f"<table><tr>{head}</tr>{''.join(body)}</table>"
 
 
 def _select(name: str, values: Iterable[str]) -> str:
-    options = "".join(f'<option value="{escape(v)}">{escape(v)}</option>' for v in values)
+    options = "".join(f'<option value="{safe(v, "attribute")}">{safe(v)}</option>' for v in values)
     return (
-        f'<label>{name} <select id="f-{name}"><option value="">all</option>{options}'
-        "</select></label>"
+        f'<label>{safe(name)} <select id="f-{safe(name, "attribute")}">'
+        f'<option value="">all</option>{options}</select></label>'
     )
 
 
@@ -183,80 +208,95 @@ def _filters(rows: list[ConcernRow]) -> str:
 def _checks(row: ConcernRow) -> str:
     if not row.checks:
         return ""
-    items = "".join(f"<li>{escape(c.describe())}</li>" for c in row.checks)
+    items = "".join(f"<li>{safe(c.describe())}</li>" for c in row.checks)
     return f'<ul class="checks">{items}</ul>'
 
 
-def _concern_row(r: ConcernRow) -> str:
-    terms = r.covered
+def _badge(r: ConcernRow) -> str:
+    if not r.corrected:
+        return ""
+    note = f": {r.coder_note}" if r.coder_note else ""
+    who = f" by {r.coder}" if r.coder else ""
+    tip = f"tool said {r.cell('tool_verdict')}{note}"
+    return f'<span class="badge" title="{safe(tip, "attribute")}">{safe("corrected" + who)}</span>'
+
+
+def _verdict_cell(r: ConcernRow) -> str:
     position = r.stated.value
-    badge = ""
-    if r.corrected:
-        who = f" by {r.coder}" if r.coder else ""
-        note = f": {r.coder_note}" if r.coder_note else ""
-        badge = (
-            f'<span class="badge" title="tool said {escape(r.cell("tool_verdict"))}'
-            f'{escape(note)}">corrected{escape(who)}</span>'
-        )
-    verdict = (
-        f'<span class="v v-{escape(r.verdict)}">{escape(r.verdict)}</span>{badge}'
-        f'<div class="dim">{escape(r.reason)}<br>conf {escape(r.cell("confidence"))}'
-        f"{'<br>position ' + escape(position) if position != 'none' else ''}</div>"
+    shown = f"<br>position {safe(position)}" if position != "none" else ""
+    return (
+        f'<span class="v v-{safe(r.verdict.value, "attribute")}">{safe(r.verdict.value)}</span>'
+        f'{_badge(r)}<div class="dim">{safe(r.reason.value)}<br>conf '
+        f"{safe(r.cell('confidence'))}{shown}</div>"
     )
-    label = f'<span class="dim">{escape(r.label)}:</span> ' if r.label else ""
-    if r.reply_text:
-        evidence = (
-            f"{marked(r.evidence_sentence, terms)}"
-            f'<div class="dim">{escape(r.reply_passage_id)} · {escape(r.evidence_role)}'
-            f" · sim {escape(r.cell('similarity'))}</div>"
-            f"<details><summary>in the reply, and the checks</summary>"
-            f'<div class="passage">{in_context(r.reply_text, r.evidence_sentence, terms)}'
-            f"</div>{_checks(r)}</details>"
-        )
-    else:
-        evidence = f'<span class="dim">no reply passage</span>{_checks(r)}'
-    missing = escape(r.cell("missing")) or "—"
+
+
+def _concern_cell(r: ConcernRow) -> str:
+    label = f'<span class="dim">{safe(r.label)}:</span> ' if r.label else ""
+    source = f'<div class="dim">source: {safe(r.source)}</div>' if r.source else ""
+    return f"{label}{safe(r.text)}{source}"
+
+
+def _evidence_cell(r: ConcernRow) -> str:
+    if not r.reply_text:
+        return f'<span class="dim">no reply passage</span>{_checks(r)}'
+    terms = r.covered
+    where = f"{r.reply_passage_id} · {r.evidence_role.value} · sim {r.cell('similarity')}"
+    return (
+        f"{marked(r.evidence_sentence, terms)}"
+        f'<div class="dim">{safe(where)}</div>'
+        f"<details><summary>in the reply, and the checks</summary>"
+        f'<div class="passage">{in_context(r.reply_text, r.evidence_sentence, terms)}'
+        f"</div>{_checks(r)}</details>"
+    )
+
+
+def _concern_row(r: ConcernRow) -> str:
     data = " ".join(
-        f'data-{k}="{escape(v)}"'
+        f'data-{k}="{safe(v, "attribute")}"'
         for k, v in (
             ("verdict", r.verdict.value),
-            ("position", position),
+            ("position", r.stated.value),
             ("reason", r.reason.value),
             ("doc", r.doc_id),
         )
     )
+    missing = safe(r.cell("missing")) or "—"
     return (
-        f'<tr class="concern" id="c-{escape(r.concern_id)}" {data}>'
-        f'<td class="id">{escape(r.concern_id)}</td><td>{verdict}</td>'
-        f"<td>{label}{escape(r.text)}</td><td>{evidence}</td><td>{missing}</td></tr>"
+        f'<tr class="concern" id="c-{safe(r.concern_id, "attribute")}" {data}>'
+        f'<td class="id">{safe(r.concern_id)}</td><td>{_verdict_cell(r)}</td>'
+        f"<td>{_concern_cell(r)}</td><td>{_evidence_cell(r)}</td><td>{missing}</td></tr>"
     )
+
+
+def _warnings(warnings: Iterable[str]) -> str:
+    """The run's warnings: what the tool may have missed goes wherever the report goes."""
+    items = "".join(f"<li>{safe(w)}</li>" for w in warnings)
+    return f'<h2>Warnings</h2><ul class="warnings">{items}</ul>\n' if items else ""
 
 
 def render_html(t: RunTables, manifest: RunManifest) -> str:
     """The run's report.html as text."""
-    import json
-
-    titles = manifest.titles
     model = manifest.model
-    rid = escape(manifest.run_id)
+    model_name = f"{model.name} {model.version}" if model else ""
     head = "".join(
-        f"<th>{h}</th>" for h in ("ID", "Verdict", "Concern", "Evidence", "Not addressed")
+        f"<th>{safe(h)}</th>" for h in ("ID", "Verdict", "Concern", "Evidence", "Not addressed")
     )
     rows = "".join(_concern_row(r) for r in t.concerns)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>comparator {rid}</title>"
+        f"<title>{safe('comparator ' + manifest.run_id)}</title>"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<style>{CSS}</style></head><body>\n"
-        f"<h1>comparator run {rid}</h1>"
-        f'<p class="meta">corpus: {escape(manifest.shown_corpus)} '
-        f"({len(manifest.inputs)} documents) · model: "
-        f"{escape(model.name if model else '')} {escape(model.version if model else '')}</p>\n"
-        f"<h2>Scorecard</h2>{bar_chart(t.concerns)}{_scorecard(t.concerns, titles)}\n"
+        f"<h1>{safe('comparator run ' + manifest.run_id)}</h1>"
+        f'<p class="meta">{safe(f"corpus: {manifest.shown_corpus}")} '
+        f"({len(manifest.inputs)} documents) · {safe(f'model: {model_name}')}</p>\n"
+        f"{_warnings(manifest.warnings)}"
+        f"<h2>Scorecard</h2>{bar_chart(t.concerns)}{_scorecard(t.concerns, manifest.titles)}\n"
         f"<h2>Concerns</h2>{_filters(t.concerns)}\n"
         f'<table id="concerns"><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>\n'
         '<p class="dim">answered = the reply engages the ask; deflected = on topic but not '
         "engaging it; ignored = no relevant passage. Marked: the concern's key words found "
         "in the reply; highlighted: the evidence sentence.</p>\n"
-        f"<script>{JS % json.dumps(list(FILTERS))}</script>\n</body></html>\n"
+        f"<script>{JS % safe(list(FILTERS), 'script')}</script>\n</body></html>\n"
     )

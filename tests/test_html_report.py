@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -139,3 +140,103 @@ def test_evidence_is_shown_in_context_with_words_marked() -> None:
         "</span> Outro."
     )
     assert marked("a & b", []) == "a &amp; b"
+
+
+# --- markup in every field a user controls (issue 24) -------------------------------------
+
+# Each payload, if it reached the page as markup, would run `SCRIPT` (or add an element or
+# an event handler the checks below find); none holds a slash where a file name must not.
+SCRIPT = "document.documentElement.id='pwned'"
+CLOSE_ALL = f"</title></text></svg></textarea><script>{SCRIPT}</script><!--"
+IN_ATTRIBUTE = f"\"'><img src=x onerror={SCRIPT}>"
+IN_NAME = f"<svg onload={SCRIPT}>"  # file and folder names: no slash
+IN_SCRIPT = f"</script><script>{SCRIPT}</script>"
+
+
+def _hostile_corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / f"corpus {IN_NAME}"
+    folder.mkdir()
+    letter, reply = f"letter {IN_NAME}.md", f"reply {IN_ATTRIBUTE.replace('/', '')}.md"
+    items = "\n".join(
+        f"{n}. Publish the statistics on detention {text} for every centre (Examplia {IN_NAME});"
+        for n, text in enumerate([CLOSE_ALL, IN_ATTRIBUTE, IN_SCRIPT], 1)
+    )
+    (folder / letter).write_text(f"We urge the Ministry to:\n\n{items}\n", encoding="utf-8")
+    answers = "\n\n".join(
+        f"{n}. The Ministry publishes the statistics on detention {text} each quarter."
+        for n, text in enumerate([IN_SCRIPT, CLOSE_ALL, IN_ATTRIBUTE], 1)
+    )
+    (folder / reply).write_text(f"Dear colleagues,\n\n{answers}\n", encoding="utf-8")
+    (folder / f"notes {IN_NAME}.odt").write_bytes(b"skipped, with a warning naming it")
+
+    def toml(s: str) -> str:
+        return json.dumps(s)  # a TOML basic string is a JSON string
+
+    (folder / "corpus.toml").write_text(
+        f'[[document]]\nfile = {toml(letter)}\nrole = "request"\nid = {toml("L" + CLOSE_ALL)}\n'
+        f"title = {toml('Letter ' + IN_ATTRIBUTE + IN_SCRIPT)}\n"
+        f'[[document]]\nfile = {toml(reply)}\nrole = "reply"\nid = {toml("R" + IN_ATTRIBUTE)}\n'
+        f"title = {toml('Reply ' + CLOSE_ALL)}\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def _with_corrections(tmp_path: Path, folder: Path) -> Path:
+    """A first run gives the concern ids; a coder's note and name then correct one, and a
+    row for an unknown concern gives a warning that quotes its id."""
+    first = seed_concerns(run_fake(tmp_path, folder, "first"))
+    with (folder / "corrections.csv").open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(["concern_id", "verdict", "position", "reason", "note", "coder"])
+        out.writerow([first[0]["concern_id"], "ignored", "", "", f"note {CLOSE_ALL}", IN_ATTRIBUTE])
+        out.writerow([f"X{IN_SCRIPT}-D01", "ignored", "", "", "", ""])
+    return run_fake(tmp_path, folder)
+
+
+@needs_chromium
+def test_markup_in_every_user_field_is_text_in_a_real_browser(tmp_path: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    run_dir = _with_corrections(tmp_path, _hostile_corpus(tmp_path))
+    rows = seed_concerns(run_dir)
+    assert any(r["verdict_source"] == "coder" for r in rows)
+    dom = headless((run_dir / "report.html").as_uri(), tmp_path, "--dump-dom")
+    page = BeautifulSoup(dom, "html.parser")
+    assert page.html is not None and page.html.get("id") != "pwned"  # no script ran
+    assert len(page.find_all("script")) == 1  # only the report's own
+    assert not page.find_all(["img", "textarea"])
+    assert not [t.name for t in page.find_all(True) if any(a.startswith("on") for a in t.attrs)]
+    assert len(page.find_all("tr", class_="concern")) == len(rows)  # nothing commented out
+    shown = " ".join(page.get_text(" ").split())
+    for needle in (
+        f"L{CLOSE_ALL}-",  # a document id, in concern ids and the filter's options
+        f"Letter {IN_ATTRIBUTE}{IN_SCRIPT}",  # a title from corpus.toml
+        f"corpus {IN_NAME}",  # the folder's name
+        f"detention {CLOSE_ALL} for every centre",  # concern text
+        f"detention {IN_SCRIPT} each quarter",  # reply passage text
+        f"Examplia {IN_NAME}",  # a UPR-style source
+        f"corrected by {IN_ATTRIBUTE}",  # the coder's name
+        f"notes {IN_NAME}.odt",  # a warning naming a skipped file
+        f"X{IN_SCRIPT}-D01",  # a warning quoting a corrections row
+    ):
+        assert needle in shown, needle
+    assert page.svg is not None
+    bars = [t.get_text() for t in page.svg.find_all("title")]
+    assert bars and all(t.startswith(f"L{CLOSE_ALL}: ") for t in bars)  # SVG <title>
+    badge = page.find(class_="badge")
+    assert badge is not None and f"note {CLOSE_ALL}" in str(badge["title"])  # an attribute
+    files = [str(td["title"]) for td in page.find_all("td", title=True)]
+    assert f"letter {IN_NAME}.md" in files  # a file name, in an attribute
+    doc = page.find("tr", class_="concern")
+    assert doc is not None and str(doc["data-doc"]) == f"L{CLOSE_ALL}"
+
+
+def test_script_data_cannot_close_the_script_or_open_a_comment() -> None:
+    from comparator.html_report import safe
+
+    value = ["</script><script>x</script>", "<!-- a & b -->", "\u2028", "ok"]
+    data = safe(value, "script")
+    assert "<" not in data and ">" not in data and "&" not in data and "\u2028" not in data
+    assert json.loads(data) == value
+    assert safe("a<b>&\"'\x1b", "attribute") == "a&lt;b&gt;&amp;&quot;&#x27;␛"
