@@ -191,8 +191,14 @@ def _items(blocks: list[Block], places: list[Place], lead: int, info: LeadIn) ->
             j += 1  # '1. Access to justice' over its bullets: a heading inside the list
             continue
         if b.marker is None and lead_in(b.text, place.section) is not None:
+            if marked and _list_goes_on(blocks, j, shape, last):
+                skipped.append(j)  # a note between two items ("1 The recommendations as read…:")
+                j += 1
+                continue
             break  # another lead-in: a list of its own
         if b.kind in MARKED:
+            if marked is None and _next_paragraph(blocks[lead], b):
+                break  # '60. …' then '61. …': the document's next paragraph, not an item
             if marked is None or (marked and _shape(b) == shape and _in_sequence(b, last)):
                 items.append([j])
                 marked, shape = True, shape or _shape(b)
@@ -216,10 +222,34 @@ def _items(blocks: list[Block], places: list[Place], lead: int, info: LeadIn) ->
             marked = False
         elif marked and _list_goes_on(blocks, j, shape, last):
             skipped.append(j)  # a paragraph between two items of the list: no item of it
+        elif not items and _first_item_follows(blocks, lead, j):
+            skipped.append(j)  # a note between the lead-in and its first item
         else:
             break
         j += 1
     return AskList(lead, info, tuple(tuple(i) for i in items), tuple(skipped))
+
+
+def _next_paragraph(lead: Block, b: Block) -> bool:
+    """A block numbered in the lead-in's own sequence is the paragraph after it."""
+    if lead.kind != "number" or b.kind != "number" or not lead.marker or not b.marker:
+        return False
+    return _shape(lead) == _shape(b) and follows(lead.marker.value, b.marker.value)
+
+
+def _first_item_follows(blocks: list[Block], lead: int, j: int) -> bool:
+    """Is the next marked block after `j` the first item of the lead-in's list: numbered
+    under the lead-in's own number ('70.' then '70.1'), or after a lead-in's colon?"""
+    head = blocks[lead].marker.value if blocks[lead].marker else ""
+    for b in blocks[j + 1 : j + 1 + MAX_INTERLEAVED]:
+        if b.heading:
+            return False
+        if b.kind in MARKED:
+            extends = bool(head) and b.kind == "number" and b.marker is not None and (
+                b.marker.value.startswith(f"{head}.")
+            )
+            return extends or blocks[lead].text.rstrip().endswith(":")
+    return False
 
 
 def _sub_heading(b: Block, blocks: list[Block], j: int) -> bool:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from .markers import parse_marker, starts_block
+from .markers import parse_marker
 
 SUPERSCRIPT_TAG = re.compile(r"<sup>\s*([^<]{0,12}?)\s*</sup>", re.IGNORECASE)
 HTML_TAG = re.compile(r"</?(?:sup|sub|b|i|em|strong|u|span|br)\b[^>]*>", re.IGNORECASE)
@@ -31,6 +31,7 @@ KEY_ABBREVIATIONS = (
 MONTH_NAMES = (
     "January|February|March|April|May|June|July|August|September|October|November|December"
 )
+KEY_WORD_END = re.compile(rf"(?:^|[\s(])(?:{'|'.join(KEY_ABBREVIATIONS)})\.$")
 NOT_AFTER_KEY_WORD = "".join(rf"(?<!\b{a}\.)" for a in KEY_ABBREVIATIONS)
 GLUED_FOOTNOTE = re.compile(rf"(?<=[a-z\)][.,;:”\"’]){NOT_AFTER_KEY_WORD}\d{{1,3}}(?=\s|$)")
 FLOATING_FOOTNOTE = re.compile(
@@ -252,9 +253,13 @@ def _opens_block(prev: str, line: str, layout: Layout) -> bool:
         return False
     marker = parse_marker(line)
     ends = prev[-1:] in TERMINAL or bool(re.search(r"[.;:?!][”\"’)]$", prev))
+    if KEY_WORD_END.search(prev):
+        ends = False  # "…Convention, 2011 (No.\n189) (Philippines);": the number is the key's
     if marker is not None and marker.kind in ("bullet", "label"):
         return True
-    if marker is not None and (ends or starts_block(prev) or len(prev) < layout.width * 0.6):
+    # a marker opens a block after a finished sentence or a short line; after a full line that
+    # stops mid-sentence it is the sentence's own number ("…since\n1984. Establish…")
+    if marker is not None and (ends or len(prev) < layout.width * 0.6):
         return True
     head = parse_marker(prev)
     if head is not None and head.kind == "section" and not ends and len(prev.split()) <= 12:

@@ -137,6 +137,7 @@ def _pieces(text: str) -> list[str]:
 def _starts_an_ask(rest: str) -> bool:
     """'Consider signing…', 'continue to provide…', 'recommends that…': a verb, not 'the
     Convention…' (the object a chain of verbs shares)."""
+    rest = re.sub(r"^to\s+", "", rest, flags=re.I)  # "… (Philippines) and to continue …"
     return imperative_start(rest, capital=False) and not _noun_like(rest)
 
 
