@@ -204,8 +204,24 @@ def _segmenter() -> object:
 
 
 def split_sentences(text: str) -> tuple[str, ...]:
-    """Sentences by pysbd (a maintained rule-based splitter); list lines stay separate."""
+    """Sentences by pysbd (a maintained rule-based splitter); list lines stay separate. A
+    piece pysbd cut off without a sentence's closing punctuation ('…paragraphs 28 (a); 33
+    (a); 39 (c);' before '48 (b) …') is joined to the piece after it."""
     out: list[str] = []
     for line in text.split("\n"):
-        out.extend(s.strip() for s in _segmenter().segment(line) if s.strip())  # type: ignore[attr-defined]
+        pieces = [s.strip() for s in _segmenter().segment(line) if s.strip()]  # type: ignore[attr-defined]
+        out.extend(_rejoin(pieces))
     return tuple(out)
+
+
+SENTENCE_END = re.compile(r"[.!?:…][”\"’)\]]*$")
+
+
+def _rejoin(pieces: list[str]) -> list[str]:
+    joined: list[str] = []
+    for piece in pieces:
+        if joined and not SENTENCE_END.search(joined[-1]):
+            joined[-1] = f"{joined[-1]} {piece}"
+        else:
+            joined.append(piece)
+    return joined

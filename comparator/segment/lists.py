@@ -199,6 +199,15 @@ def _items(blocks: list[Block], places: list[Place], lead: int, info: LeadIn) ->
         if b.kind in MARKED:
             if marked is None and _next_paragraph(blocks[lead], b):
                 break  # '60. …' then '61. …': the document's next paragraph, not an item
+            if marked and _opens_a_list(blocks, j, place.section):
+                break  # '82. The following recommendations…:' then '1. …': a list of its own
+            if marked and _shape(b) == shape and not _in_sequence(b, last) and _misprint(
+                blocks, j, shape, last
+            ):
+                items.append([j])  # '118.09' between 118.108 and 118.110: a misprinted number
+                last = _successor(last)
+                j += 1
+                continue
             if marked is None or (marked and _shape(b) == shape and _in_sequence(b, last)):
                 items.append([j])
                 marked, shape = True, shape or _shape(b)
@@ -215,7 +224,7 @@ def _items(blocks: list[Block], places: list[Place], lead: int, info: LeadIn) ->
                 break
         elif b.kind == "roman" and items:
             items[-1].append(j)
-        elif items and is_open(" ".join(blocks[k].text for k in items[-1])):
+        elif items and (is_open(" ".join(blocks[k].text for k in items[-1])) or _lower(b)):
             items[-1].append(j)  # the rest of an item a page break cut
         elif marked is not True and info.unmarked_ok and _unmarked_item(b):
             items.append([j])
@@ -228,6 +237,33 @@ def _items(blocks: list[Block], places: list[Place], lead: int, info: LeadIn) ->
             break
         j += 1
     return AskList(lead, info, tuple(tuple(i) for i in items), tuple(skipped))
+
+
+def _opens_a_list(blocks: list[Block], j: int, section: str) -> bool:
+    """A numbered lead-in whose own items follow it: '82. The following recommendations…'
+    then '1.' or '82.1'."""
+    b = blocks[j]
+    nxt = next((x for x in blocks[j + 1 : j + 1 + MAX_INTERLEAVED] if x.kind in MARKED), None)
+    if b.kind != "number" or nxt is None or nxt.kind != "number" or not nxt.marker:
+        return False
+    head = b.marker.value if b.marker else ""
+    starts = nxt.marker.value in ("1", f"{head}.1")
+    return starts and (lead_in(b.text, section) is not None or nxt.marker.value == f"{head}.1")
+
+
+def _misprint(blocks: list[Block], j: int, shape: str, last: str) -> bool:
+    """Does the list go on after block `j` as if `j` had the expected number?"""
+    nxt = next((x for x in blocks[j + 1 : j + 1 + MAX_INTERLEAVED] if x.kind in MARKED), None)
+    if nxt is None or _shape(nxt) != shape or nxt.marker is None or not last:
+        return False
+    return follows(_successor(last), nxt.marker.value)
+
+
+def _successor(number: str) -> str:
+    head, _, tail = number.rpartition(".")
+    if not tail.isdigit():
+        return number
+    return f"{head}.{int(tail) + 1}" if head else str(int(tail) + 1)
 
 
 def _next_paragraph(lead: Block, b: Block) -> bool:
@@ -250,6 +286,11 @@ def _first_item_follows(blocks: list[Block], lead: int, j: int) -> bool:
             )
             return extends or blocks[lead].text.rstrip().endswith(":")
     return False
+
+
+def _lower(b: Block) -> bool:
+    """A paragraph that opens in lower case goes on with the item before it."""
+    return b.text[:1].islower()
 
 
 def _sub_heading(b: Block, blocks: list[Block], j: int) -> bool:

@@ -24,7 +24,7 @@ from .candidates import Candidate, Trail
 from .outline import locate
 
 SOURCE_SHARE = 0.8  # of a list's items that must end with a bracket of names
-MIN_PIECE_WORDS = 3  # content words each piece of a split item must have
+MIN_PIECE_WORDS = 2  # content words each piece of a split item must have
 # a clause that makes a further recommendation inside an item ("; recommends that …")
 RECOMMENDS_AGAIN = re.compile(
     r"(?:;|\.)\s+(?:(?:it|and)\s+)?(?:also\s+)?(?=(?:recommends?|recommended|encourages?|"
@@ -114,9 +114,17 @@ def attach_sources(found: list[Candidate], raw: str, trail: Trail) -> list[Candi
 def split_item(text: str) -> list[tuple[str, str]]:
     """An item's recommendations, each with the States that made it."""
     pieces = _pieces(text)
-    if len(pieces) > 1 and not all(_asks_something(p) for p in pieces):
-        pieces = [text]
-    return [_without_states(p) for p in pieces]
+    verbs = {_first_word(p) for p in pieces}
+    merged: list[str] = []
+    carry = ""
+    for piece in pieces:
+        piece = f"{carry} {piece}".strip() if carry else piece
+        carry = "" if _asks_something(piece, verbs) else piece
+        if not carry:
+            merged.append(piece)
+    if carry:  # an incomplete last piece belongs to the one before it
+        merged[-1:] = [f"{merged[-1]} {carry}" if merged else carry]
+    return [_without_states(p) for p in merged]
 
 
 def _pieces(text: str) -> list[str]:
@@ -147,8 +155,37 @@ def _noun_like(rest: str) -> bool:
     return first.isupper() and len(first) > 1
 
 
-def _asks_something(piece: str) -> bool:
-    return len(stems(_without_states(piece)[0])) >= MIN_PIECE_WORDS
+def _first_word(piece: str) -> str:
+    words = re.findall(r"[A-Za-z][\w’'-]*", re.sub(r"^\W*to\s+", "", piece, flags=re.I))
+    return words[0].lower() if words else ""
+
+
+def _asks_something(piece: str, verbs: set[str]) -> bool:
+    """A piece that asks something of its own: a verb and its object ('ratify CAT'), not a
+    verb whose object the next piece names ('sign and ratify (Egypt)/ratify (Bosnia and
+    Herzegovina)/consider the ratification (Argentina) of the Convention …')."""
+    text = _without_states(piece)[0]
+    words = re.findall(r"[A-Za-z][\w’'-]*", re.sub(r"^to\s+", "", text, flags=re.I))
+    if len(stems(text)) < MIN_PIECE_WORDS or not words:
+        return False
+    rest = words[1:]
+    while rest and (rest[0].lower() in ("and", "or") or imperative_start(rest[0], capital=False)):
+        if rest[0].lower() not in ("and", "or") and not _verb_chain(words, rest):
+            break
+        rest = rest[1:]
+    last = words[-1].lower()
+    # 'sign and ratify (Egypt)': it ends on a verb that opens a piece; its object comes later
+    return bool(rest) and last not in DANGLING | verbs and not last.endswith("ing")
+
+
+# a piece that ends on one of these stops before its object
+DANGLING = frozenset("of to the a an and or for on in with by from at as its their".split())
+
+
+def _verb_chain(words: list[str], rest: list[str]) -> bool:
+    """Is the word at the head of `rest` one more verb of a chain ('sign and ratify')?"""
+    at = len(words) - len(rest)
+    return at > 0 and words[at - 1].lower() in ("and", "or")
 
 
 def _without_states(piece: str) -> tuple[str, str]:

@@ -173,6 +173,8 @@ def _inline_limb(body: str, limb: str) -> str:
     """The text of limb (b) printed inside a paragraph ('… to Sri Lanka: (a) to address …
     and (b) combat impunity; (c) …')."""
     marks = list(INLINE_LIMB.finditer(body))
+    if not marks:
+        return ""
     for m, nxt in zip(marks, [*marks[1:], None], strict=True):
         if m.group(1) == limb:
             end = nxt.start() if nxt else len(body)
