@@ -201,8 +201,11 @@ def _items(blocks: list[Block], places: list[Place], lead: int, info: LeadIn) ->
                 break  # '60. …' then '61. …': the document's next paragraph, not an item
             if marked and _opens_a_list(blocks, j, place.section):
                 break  # '82. The following recommendations…:' then '1. …': a list of its own
-            if marked and _shape(b) == shape and not _in_sequence(b, last) and _misprint(
-                blocks, j, shape, last
+            if (
+                marked
+                and _shape(b) == shape
+                and not _in_sequence(b, last)
+                and _misprint(blocks, j, shape, last)
             ):
                 items.append([j])  # '118.09' between 118.108 and 118.110: a misprinted number
                 last = _successor(last)
@@ -281,8 +284,11 @@ def _first_item_follows(blocks: list[Block], lead: int, j: int) -> bool:
         if b.heading:
             return False
         if b.kind in MARKED:
-            extends = bool(head) and b.kind == "number" and b.marker is not None and (
-                b.marker.value.startswith(f"{head}.")
+            extends = (
+                bool(head)
+                and b.kind == "number"
+                and b.marker is not None
+                and (b.marker.value.startswith(f"{head}."))
             )
             return extends or blocks[lead].text.rstrip().endswith(":")
     return False

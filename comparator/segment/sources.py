@@ -18,13 +18,11 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 
-from ..lexical import stems
 from .asks import imperative_start
 from .candidates import Candidate, Trail
 from .outline import locate
 
 SOURCE_SHARE = 0.8  # of a list's items that must end with a bracket of names
-MIN_PIECE_WORDS = 2  # content words each piece of a split item must have
 # a clause that makes a further recommendation inside an item ("; recommends that …")
 RECOMMENDS_AGAIN = re.compile(
     r"(?:;|\.)\s+(?:(?:it|and)\s+)?(?:also\s+)?(?=(?:recommends?|recommended|encourages?|"
@@ -112,19 +110,10 @@ def attach_sources(found: list[Candidate], raw: str, trail: Trail) -> list[Candi
 
 
 def split_item(text: str) -> list[tuple[str, str]]:
-    """An item's recommendations, each with the States that made it."""
-    pieces = _pieces(text)
-    verbs = {_first_word(p) for p in pieces}
-    merged: list[str] = []
-    carry = ""
-    for piece in pieces:
-        piece = f"{carry} {piece}".strip() if carry else piece
-        carry = "" if _asks_something(piece, verbs) else piece
-        if not carry:
-            merged.append(piece)
-    if carry:  # an incomplete last piece belongs to the one before it
-        merged[-1:] = [f"{merged[-1]} {carry}" if merged else carry]
-    return [_without_states(p) for p in merged]
+    """An item's recommendations, each with the States that made it: the item is cut where
+    a bracket of names closes one recommendation and a new ask begins ('… (Oman); Continue
+    …'), then each piece is read State by State."""
+    return [made for piece in _pieces(text) for made in _per_state(piece)]
 
 
 def _pieces(text: str) -> list[str]:
@@ -132,10 +121,13 @@ def _pieces(text: str) -> list[str]:
     for b in brackets(text):
         if not names_states(b):
             continue
-        after = re.match(r"\s*(?:[;/,.]\s*)?(?:and\s+)?", text[b.end :])
-        rest = text[b.end + (after.end() if after else 0) :]
+        # "… (Canada); (b) continue …": an inline limb's letter may open the next ask
+        after = re.match(r"\s*[;.]\s*(?:and\s+)?(?:\([a-z]\)\s+)?", text[b.end :])
+        if after is None:
+            continue
+        rest = text[b.end + after.end() :]
         if rest and _starts_an_ask(rest):
-            cuts.append(b.end + (after.end() if after else 0))
+            cuts.append(b.end + after.end())
     cuts += [m.end() for m in RECOMMENDS_AGAIN.finditer(text)]
     cuts = sorted(set(c for c in cuts if 0 < c < len(text)))
     bounds = [0, *cuts, len(text)]
@@ -143,9 +135,9 @@ def _pieces(text: str) -> list[str]:
 
 
 def _starts_an_ask(rest: str) -> bool:
-    """'Consider signing…', 'continue to provide…', 'recommends that…': a verb, not 'the
-    Convention…' (the object a chain of verbs shares)."""
-    rest = re.sub(r"^to\s+", "", rest, flags=re.I)  # "… (Philippines) and to continue …"
+    """'Consider signing…', 'to continue…', 'recommends that…': a verb, not 'the Convention…'
+    nor 'as recommended by…'."""
+    rest = re.sub(r"^to\s+", "", rest, flags=re.I)
     return imperative_start(rest, capital=False) and not _noun_like(rest)
 
 
@@ -155,37 +147,61 @@ def _noun_like(rest: str) -> bool:
     return first.isupper() and len(first) > 1
 
 
-def _first_word(piece: str) -> str:
-    words = re.findall(r"[A-Za-z][\w’'-]*", re.sub(r"^\W*to\s+", "", piece, flags=re.I))
-    return words[0].lower() if words else ""
+@dataclass(frozen=True)
+class _Segment:
+    text: str
+    names: tuple[str, ...]
 
 
-def _asks_something(piece: str, verbs: set[str]) -> bool:
-    """A piece that asks something of its own: a verb and its object ('ratify CAT'), not a
-    verb whose object the next piece names ('sign and ratify (Egypt)/ratify (Bosnia and
-    Herzegovina)/consider the ratification (Argentina) of the Convention …')."""
-    text = _without_states(piece)[0]
-    words = re.findall(r"[A-Za-z][\w’'-]*", re.sub(r"^to\s+", "", text, flags=re.I))
-    if len(stems(text)) < MIN_PIECE_WORDS or not words:
-        return False
-    rest = words[1:]
-    while rest and (rest[0].lower() in ("and", "or") or imperative_start(rest[0], capital=False)):
-        if rest[0].lower() not in ("and", "or") and not _verb_chain(words, rest):
-            break
-        rest = rest[1:]
-    last = words[-1].lower()
-    # 'sign and ratify (Egypt)': it ends on a verb that opens a piece; its object comes later
-    return bool(rest) and last not in DANGLING | verbs and not last.endswith("ing")
+def _per_state(piece: str) -> list[tuple[str, str]]:
+    """Each State's recommendation in a piece whose brackets name different States along the
+    way: a bracket claims the words between it and the bracket before it, for the States it
+    names ('Continue and strengthen efforts (Sweden, Germany) to eliminate (Germany) and
+    completely stem (Sweden) acts of torture (Sweden, Germany)' is Sweden's 'Continue and
+    strengthen efforts and completely stem acts of torture' and Germany's 'Continue and
+    strengthen efforts to eliminate acts of torture'); words after the last bracket are
+    everyone's. States whose words are the same share one recommendation."""
+    segments, tail = _segments(piece)
+    if len({s.names for s in segments}) <= 1:
+        return [_without_states(piece)]
+    states = list(dict.fromkeys(n for s in segments for n in s.names))
+    texts: dict[str, list[str]] = {}
+    for state in states:
+        words = " ".join(s.text for s in segments if state in s.names)
+        text = _tidy(f"{words} {tail}")
+        texts.setdefault(text, []).append(state)
+    return [(text, ", ".join(names)) for text, names in texts.items() if text]
 
 
-# a piece that ends on one of these stops before its object
-DANGLING = frozenset("of to the a an and or for on in with by from at as its their".split())
+def _segments(piece: str) -> tuple[list[_Segment], str]:
+    """The piece's words up to each run of brackets of names, with those names, and the
+    words after the last run."""
+    segments: list[_Segment] = []
+    names: list[str] = []
+    words_from, words_to, at = 0, 0, 0
+    for b in brackets(piece):
+        if not names_states(b):
+            continue
+        if names and not piece[at : b.start].strip(" ,;"):
+            names += _split_names(b.names)  # "(Australia) (Sweden)": one run of names
+        else:
+            if names:
+                segments.append(_Segment(piece[words_from:words_to], tuple(names)))
+                words_from = at
+            names, words_to = _split_names(b.names), b.start
+        at = b.end
+    if names:
+        segments.append(_Segment(piece[words_from:words_to], tuple(names)))
+    return segments, piece[at:]
 
 
-def _verb_chain(words: list[str], rest: list[str]) -> bool:
-    """Is the word at the head of `rest` one more verb of a chain ('sign and ratify')?"""
-    at = len(words) - len(rest)
-    return at > 0 and words[at - 1].lower() in ("and", "or")
+def _tidy(text: str) -> str:
+    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"\s+([,;.])", r"\1", text).strip()
+    text = re.sub(r"^[;,/.\s]+|[;,/\s]+$", "", text)
+    text = re.sub(r"^(?:and|or)\s+", "", text)
+    text = re.sub(r"^\([a-z]\)\s+", "", text)
+    return re.sub(r"\s*(?:;|,)?\s*(?:and|or)$", "", text).strip().rstrip(";,")
 
 
 def _without_states(piece: str) -> tuple[str, str]:
@@ -202,6 +218,7 @@ def _without_states(piece: str) -> tuple[str, str]:
         kept.append(piece[at:])  # what follows the last names, unless only punctuation
     text = re.sub(r"\s+([,;.])", r"\1", re.sub(r"\s{2,}", " ", "".join(kept))).strip()
     text = re.sub(r"^[;,/.\s]+|[;,/\s]+$", "", text)
+    text = re.sub(r"^\([a-z]\)\s+", "", text)  # the inline limb's letter: the label says it
     text = re.sub(r"\s*(?:;|,)?\s*(?:and|or)$", "", text).strip()
     return text, ", ".join(dict.fromkeys(names))
 
