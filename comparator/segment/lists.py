@@ -279,7 +279,8 @@ def _next_paragraph(lead: Block, b: Block) -> bool:
 def _first_item_follows(blocks: list[Block], lead: int, j: int) -> bool:
     """Is the next marked block after `j` the first item of the lead-in's list: numbered
     under the lead-in's own number ('70.' then '70.1'), or after a lead-in's colon?"""
-    head = blocks[lead].marker.value if blocks[lead].marker else ""
+    marker = blocks[lead].marker
+    head = marker.value if marker else ""
     for b in blocks[j + 1 : j + 1 + MAX_INTERLEAVED]:
         if b.heading:
             return False

@@ -35,7 +35,7 @@ from .markers import LABEL
 from .outline import Block, Outline, is_title
 from .records import KIND_CODES, Concern, ConcernKind, ConcernPart
 from .regions import RECOMMEND_CUE, SALUTATION, Chapter, Place, read_places
-from .sources import attach_sources
+from .sources import attach_sources, ends_with_states
 from .stated import state_positions
 
 __all__ = ["SALUTATION", "cut_request", "split_parts"]
@@ -316,10 +316,11 @@ def _states_an_ask(body: str, blocks: int) -> bool:
 
 
 def _drop_titles(found: list[Candidate], trail: Trail) -> list[Candidate]:
-    """A title ('Learning from the Inquiry') that asks nothing itself is never a concern."""
+    """A title ('Learning from the Inquiry') that asks nothing itself is never a concern; an
+    item that names who made it ('… for children. (Mexico)') is no title."""
     kept = []
     for c in found:
-        if is_title(c.text) and not RECOMMEND_CUE.search(c.text):
+        if is_title(c.text) and not (RECOMMEND_CUE.search(c.text) or ends_with_states(c.text)):
             trail.dropped("titles", c, Drop.TITLE)
         else:
             kept.append(c)

@@ -29,6 +29,9 @@ RECOMMENDS_AGAIN = re.compile(
     r"urges?|calls?\s+(?:up)?on|invites?)\b)",
     re.IGNORECASE,
 )
+# an item phrased as an infinitive ("To ratify …"), and a later clause that starts another
+INFINITIVE_ITEM = re.compile(r"^To\s+[a-z]")
+AGAIN_TO = re.compile(r"[;.]\s+(?=to\s+[a-z])", re.IGNORECASE)
 TAIL_PUNCTUATION = re.compile(r"^[\s;.,]*(?:(?:and|or)\s*)?$")
 
 
@@ -58,7 +61,17 @@ def brackets(text: str) -> list[Bracket]:
 NAME_WORD = re.compile(r"[A-Z][\w’'.-]*|of|and|the|d[’']\w+|del|de|la|le|du|des|former")
 
 
-def names_states(b: Bracket) -> bool:
+def expands_acronym(text: str, b: Bracket) -> bool:
+    """'the ICJ (International Commission of Jurists)': the bracket spells out the acronym
+    before it; it names no State."""
+    before = re.search(r"([A-Z][A-Z-]{1,9})\s*$", text[: b.start])
+    if before is None:
+        return False
+    initials = "".join(w[0] for w in b.names.split() if w[:1].isupper())
+    return initials.replace("-", "") == before.group(1).replace("-", "")
+
+
+def names_states(b: Bracket, text: str = "") -> bool:
     """A bracket of names ('Iran (Islamic Republic of), Lilliput'): capitalised words, no
     digits, not an acronym alone ('CAT', 'OP-CAT', 'ICCPR')."""
     inner = re.sub(r"\([^()]*\)", " ", b.names)
@@ -70,12 +83,14 @@ def names_states(b: Bracket) -> bool:
     if not all(NAME_WORD.fullmatch(w) for w in words):
         return False
     capitalised = [w for w in words if w[:1].isupper()]
+    if text and expands_acronym(text, b):
+        return False
     return not all(w.isupper() for w in capitalised) or len(capitalised) > 2
 
 
 def ends_with_states(text: str) -> bool:
     found = brackets(text)
-    if not found or not names_states(found[-1]):
+    if not found or not names_states(found[-1], text):
         return False
     return bool(TAIL_PUNCTUATION.match(text[found[-1].end :]))
 
@@ -119,7 +134,7 @@ def split_item(text: str) -> list[tuple[str, str]]:
 def _pieces(text: str) -> list[str]:
     cuts: list[int] = []
     for b in brackets(text):
-        if not names_states(b):
+        if not names_states(b, text):
             continue
         # "… (Canada); (b) continue …": an inline limb's letter may open the next ask
         after = re.match(r"\s*[;.]\s*(?:and\s+)?(?:\([a-z]\)\s+)?", text[b.end :])
@@ -129,6 +144,9 @@ def _pieces(text: str) -> list[str]:
         if rest and _starts_an_ask(rest):
             cuts.append(b.end + after.end())
     cuts += [m.end() for m in RECOMMENDS_AGAIN.finditer(text)]
+    if INFINITIVE_ITEM.match(text):
+        # "To continue its efforts …; to follow up on measures …": asks in a row, one each
+        cuts += [m.end() for m in AGAIN_TO.finditer(text) if _starts_an_ask(text[m.end() :])]
     cuts = sorted(set(c for c in cuts if 0 < c < len(text)))
     bounds = [0, *cuts, len(text)]
     return [text[a:b].strip() for a, b in itertools.pairwise(bounds) if text[a:b].strip()]
@@ -180,7 +198,7 @@ def _segments(piece: str) -> tuple[list[_Segment], str]:
     names: list[str] = []
     words_from, words_to, at = 0, 0, 0
     for b in brackets(piece):
-        if not names_states(b):
+        if not names_states(b, piece):
             continue
         if names and not piece[at : b.start].strip(" ,;"):
             names += _split_names(b.names)  # "(Australia) (Sweden)": one run of names
@@ -210,7 +228,7 @@ def _without_states(piece: str) -> tuple[str, str]:
     kept: list[str] = []
     at = 0
     for b in brackets(piece):
-        if names_states(b):
+        if names_states(b, piece):
             kept.append(piece[at : b.start])
             at = b.end
             names.extend(_split_names(b.names))
