@@ -39,10 +39,10 @@ LABEL = re.compile(
 )
 DASH = "-–—"
 # A list of keys in running text: "recommendations 1–5, 14–16 and 20", "140.82-85, 87".
-_KEY = r"\d{1,3}(?:\.\d{1,4})*(?:\s*\([a-z]\))?"
+_KEY = r"\d{1,3}(?:\.\d{1,4})*(?:\s*\([a-z]\))?(?:\s*\([ivx]{1,4}\))?"
 # "…, 28 (b), (c) and (d); 32": after a key, more limbs of the same paragraph, or more keys
 _MORE_KEYS = (
-    rf"(?:\s*(?:[-–—]\s*|[,;]\s*(?:and\s+)?|\s+and\s+|\s+to\s+)(?:{_KEY}|\([a-z]\)(?![\w(])))*"
+    rf"(?:\s*(?:[-–—]\s*|[,;]\s*(?:and\s+)?|\s+and\s+|\s+to\s+)(?:{_KEY}|\([a-z]\)(?:\s*\([ivx]{{1,4}}\))?(?![\w(])))*"
 )
 KEY_LIST = re.compile(
     rf"\b(?:recommendations?|recs?\.|paragraphs?|paras?\.)\s+(?P<keys>{_KEY}{_MORE_KEYS})",
@@ -145,13 +145,13 @@ def label_keys(text: str) -> tuple[str, ...]:
     keys: list[str] = []
     prefix = ""
     for part in re.split(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+", text):
-        bare = re.fullmatch(r"\(([a-z])\)", part.strip())
+        bare = re.fullmatch(r"\(([a-z])\)(?:\s*\([ivx]{1,4}\))?", part.strip())
         if bare and keys:  # "28 (b), (c)": another limb of the paragraph before
             keys.append(normal_key(re.sub(r"\(.*", "", keys[-1]), bare.group(1)))
             continue
         rng = re.fullmatch(
             rf"(\d{{1,3}}(?:\.\d{{1,4}})*)(?:\s*(?:[{DASH}]|to)\s*(\d{{1,4}}(?:\.\d{{1,4}})*))?"
-            r"(?:\s*\(([a-z])\))?",
+            r"(?:\s*\(([a-z])\))?(?:\s*\([ivx]{1,4}\))?",
             part.strip(),
             re.I,
         )

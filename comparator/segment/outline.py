@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 from .markers import Marker, label_keys, normal_key, parse_marker, roman_value
-from .normalize import TERMINAL, Paragraph, blocks, is_heading_line
+from .normalize import SMALL_WORDS, TERMINAL, Paragraph, blocks, is_heading_line
 
 
 @dataclass(frozen=True)
@@ -255,5 +255,7 @@ def _is_heading(b: Block, m: Marker | None, following: Block | None) -> bool:
         return False
     if is_heading_line(text):
         return True
+    if re.search(r"[:“”\"]", text) or text.split()[-1].lower() in SMALL_WORDS:
+        return False  # 'The recommendation as read during the dialogue: “Adopt … and': a note
     nxt = parse_marker(following.text) if following else None
     return nxt is not None and nxt.kind in ("number", "section", "label")
