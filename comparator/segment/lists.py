@@ -296,8 +296,9 @@ def _first_item_follows(blocks: list[Block], lead: int, j: int) -> bool:
 
 
 def _lower(b: Block) -> bool:
-    """A paragraph that opens in lower case goes on with the item before it."""
-    return b.text[:1].islower()
+    """A paragraph that opens in lower case, or that only a line break parts from the item
+    before it, goes on with that item."""
+    return b.text[:1].islower() or b.attached
 
 
 def _sub_heading(b: Block, blocks: list[Block], j: int) -> bool:

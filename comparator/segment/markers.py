@@ -42,10 +42,10 @@ DASH = "-–—"
 _KEY = r"\d{1,3}(?:\.\d{1,4})*(?:\s*\([a-z]\))?(?:\s*\([ivx]{1,4}\))?"
 # "…, 28 (b), (c) and (d); 32": after a key, more limbs of the same paragraph, or more keys
 _MORE_KEYS = (
-    rf"(?:\s*(?:[-–—]\s*|[,;]\s*(?:and\s+)?|\s+and\s+|\s+to\s+)(?:{_KEY}|\([a-z]\)(?:\s*\([ivx]{{1,4}}\))?(?![\w(])))*"
+    rf"(?:\s*(?:[-–—]\s*|[,;]\s*(?:and\s+)?|\s+and\s+|\s+to\s+)(?:{_KEY}|\((?:[a-z]|[ivx]{{2,4}})\)(?:\s*\([ivx]{{1,4}}\))?(?![\w(])))*"
 )
 KEY_LIST = re.compile(
-    rf"\b(?:recommendations?|recs?\.|paragraphs?|paras?\.)\s+(?P<keys>{_KEY}{_MORE_KEYS})",
+    rf"\b(?:recommendations?|recs?\.|paragraphs?|paras?\.):?\s+(?P<keys>{_KEY}{_MORE_KEYS})",
     re.IGNORECASE,
 )
 # "recommendations Nos. 1, 4, 7 and 8": numbers of a list's items, named as such
@@ -145,6 +145,8 @@ def label_keys(text: str) -> tuple[str, ...]:
     keys: list[str] = []
     prefix = ""
     for part in re.split(r"\s*[,;]\s*(?:and\s+)?|\s+and\s+", text):
+        if re.fullmatch(r"\([ivx]{2,4}\)", part.strip()):
+            continue  # "(b) (i) and (ii)": a leaf of the limb before, which names it already
         bare = re.fullmatch(r"\(([a-z])\)(?:\s*\([ivx]{1,4}\))?", part.strip())
         if bare and keys:  # "28 (b), (c)": another limb of the paragraph before
             keys.append(normal_key(re.sub(r"\(.*", "", keys[-1]), bare.group(1)))

@@ -142,6 +142,8 @@ class Paragraph:
     end: int
     emphasized: bool = False
     footnote: bool = False
+    # cut from the paragraph before it by a line break alone (no blank line between)
+    attached: bool = False
 
 
 def raw_paragraphs(raw: str) -> Iterator[tuple[int, int]]:
@@ -197,7 +199,7 @@ def blocks(raw: str) -> list[Paragraph]:
         emphasized = _is_emphasized(raw_par)
         # a line holding only the note's star ("**"), its text below it
         star = starred_notes and _star_line_before(raw, src_start)
-        for sub in _split_lines(piece, layout):
+        for n, sub in enumerate(_split_lines(piece, layout)):
             text, s, e = _join_lines(sub)
             if re.fullmatch(r"[-_*=\s]*", text):
                 continue
@@ -206,7 +208,7 @@ def blocks(raw: str) -> list[Paragraph]:
             )
             star = False
             in_notes = in_notes or bool(NOTES_HEADING.match(text))
-            out.append(Paragraph(text, s, e, emphasized, footnote))
+            out.append(Paragraph(text, s, e, emphasized, footnote, attached=n > 0))
     return _repair_breaks(out)
 
 
@@ -292,6 +294,8 @@ def is_heading_line(line: str) -> bool:
     words = re.findall(r"[A-Za-z][\w'’-]*", line)
     if not words or len(words) > 8 or "," in line or line.rstrip()[-1:] in TERMINAL:
         return False
+    if line.rstrip()[-1:] in "-–(" or line.count("(") > line.count(")"):
+        return False  # "… Health Strategy (2009-": the line goes on below
     if words[-1].lower() in SMALL_WORDS - {"vs"}:
         return False
     content = [w for w in words if w.lower() not in SMALL_WORDS]
@@ -323,7 +327,9 @@ def _repair_breaks(items: list[Paragraph]) -> list[Paragraph]:
             continue
         if merged and _open(merged[-1]) and _continues(b) and not b.footnote:
             last = merged[-1]
-            merged[-1] = Paragraph(f"{last.text} {b.text}", last.start, b.end, last.emphasized)
+            merged[-1] = Paragraph(
+                f"{last.text} {b.text}", last.start, b.end, last.emphasized, attached=last.attached
+            )
         else:
             merged.extend(pending_notes)
             pending_notes = []

@@ -29,6 +29,7 @@ class Block:
     label: str = ""
     parent: int = -1
     heading: bool = False
+    attached: bool = False  # cut from the block before by a line break, not a blank line
 
     @property
     def body(self) -> str:
@@ -58,7 +59,7 @@ def build_outline(raw: str) -> Outline:
     )
     heads = _page_heads(paragraphs)
     body = [
-        Block(b.text, b.start, b.end, b.emphasized)
+        Block(b.text, b.start, b.end, b.emphasized, attached=b.attached)
         for b in paragraphs
         if not b.footnote and not _is_contents(b.text) and b.text not in heads
     ]
