@@ -185,10 +185,40 @@ def _per_state(piece: str) -> list[tuple[str, str]]:
     states = list(dict.fromkeys(n for s in segments for n in s.names))
     texts: dict[str, list[str]] = {}
     for state in states:
-        words = " ".join(s.text for s in segments if state in s.names)
+        own = [n for n, s in enumerate(segments) if state in s.names]
+        words = " ".join(segments[n].text for n in own)
         text = _tidy(f"{words} {tail}")
+        if _verb_only(text):
+            # 'Sign (Australia)/Ratify (Argentina)/Accede to the Optional Protocol … (Czech
+            # Republic)': the verbs share the object the next State's words name
+            text = _tidy(f"{text} {_object_after(segments, own[-1])}")
         texts.setdefault(text, []).append(state)
     return [(text, ", ".join(names)) for text, names in texts.items() if text]
+
+
+def _verb_only(text: str) -> bool:
+    """'Sign', 'Become a party', 'Consider ratifying': a verb with no object of its own."""
+    words = text.split()
+    return 0 < len(words) <= 3 and not any(w[:1].isupper() for w in words[1:])
+
+
+OBJECT_START = re.compile(r"\b(?:the|a|an|its|all|[A-Z][\w-]*)\b")
+
+
+def _object_after(segments: list[_Segment], n: int) -> str:
+    """The object the first later segment names: from its first article or name to the end
+    of that recommendation ('/', ';', or ' and ' before a verb)."""
+    for seg in segments[n + 1 :]:
+        body = re.sub(r"^[\s/;,]+", "", seg.text)
+        if _verb_only(_tidy(body)):
+            continue  # 'Become a party (Montenegro)/': one more verb of the chain
+        m = OBJECT_START.search(body, 1)
+        if m is None:
+            continue
+        obj = body[m.start() :]
+        end = re.search(r"\s*/|;|,?\s+and\s+(?=[a-z]+\s)", obj)
+        return obj[: end.start()] if end else obj
+    return ""
 
 
 def _segments(piece: str) -> tuple[list[_Segment], str]:
