@@ -39,7 +39,8 @@ LABEL = re.compile(
 )
 DASH = "-–—"
 # A list of keys in running text: "recommendations 1–5, 14–16 and 20", "140.82-85, 87".
-_KEY = r"\d{1,3}(?:\.\d{1,4})*(?:\s*\([a-z]\))?(?:\s*\([ivx]{1,4}\))?"
+# "38 (a, d)": limbs listed in one bracket
+_KEY = r"\d{1,3}(?:\.\d{1,4})*(?:\s*\([a-z](?:\s*,\s*[a-z])*\))?(?:\s*\([ivx]{1,4}\))?"
 # "…, 28 (b), (c) and (d); 32": after a key, more limbs of the same paragraph, or more keys
 _MORE_KEYS = (
     rf"(?:\s*(?:[-–—]\s*|[,;]\s*(?:and\s+)?|\s+and\s+|\s+to\s+)(?:{_KEY}|\((?:[a-z]|[ivx]{{2,4}})\)(?:\s*\([ivx]{{1,4}}\))?(?![\w(])))*"
@@ -137,6 +138,11 @@ def normal_key(number: str, limb: str = "", roman: str = "") -> str:
 def label_keys(text: str) -> tuple[str, ...]:
     """Keys named by a label or key list: '6–13' → 6…13; '4a) i)' → 4(a)(i); '140.82-85, 87'."""
     text = re.sub(r"\s+", " ", text.strip())
+    text = re.sub(  # "38 (a, d)" → "38 (a), (d)"
+        r"\(([a-z](?:\s*,\s*[a-z])+)\)",
+        lambda m: ", ".join(f"({x.strip()})" for x in m.group(1).split(",")),
+        text,
+    )
     single = re.fullmatch(
         r"(\d{1,3}(?:\.\d{1,4})*)\s*\(?([a-z])?\)?\s*(?:\(?([ivx]{1,4})\))?", text, re.I
     )

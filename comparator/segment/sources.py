@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 
 from .asks import imperative_start
 from .candidates import Candidate, Trail
+from .markers import normal_key
 from .outline import locate
 
 SOURCE_SHARE = 0.8  # of a list's items that must end with a bracket of names
@@ -112,16 +113,50 @@ def attach_sources(found: list[Candidate], raw: str, trail: Trail) -> list[Candi
         if c.group not in sourced:
             out.append(c)
             continue
-        pieces = split_item(c.text)
+        pieces = [
+            (text, names, letter)
+            for letter, limb in item_limbs(c.text)
+            for text, names in split_item(limb)
+        ]
+        pieces = _inherit_names(pieces)
         if len(pieces) > 1:
             trail.add("sources", "split", c, c.rule.value, f"into {len(pieces)} recommendations")
         at = c.start
-        for text, names in pieces:
+        for text, names, letter in pieces:
             start = locate(raw, text, at, c.end) if len(pieces) > 1 else c.start
             end = min(c.end, start + len(text)) if len(pieces) > 1 else c.end
             at = start + 1
-            out.append(replace(c, text=text, source=names, start=start, end=end))
+            made = replace(c, text=text, source=names, start=start, end=end)
+            if letter:  # "34. (a) Adopt …; (b) facilitate …": limb (b) of item 34
+                made = replace(made, label=f"{c.label} ({letter})", key=normal_key(c.key, letter))
+            out.append(made)
     return out
+
+
+INLINE_LIMB = re.compile(r"(?:^|(?<=[\s:;,]))\(([a-z])\)\s+")
+
+
+def item_limbs(text: str) -> list[tuple[str, str]]:
+    """An item printed as lettered limbs ('(a) Adopt …; (b) facilitate … and (c) take …'):
+    each limb with its letter; any other item whole, with no letter."""
+    marks = list(INLINE_LIMB.finditer(text))
+    if len(marks) < 2 or marks[0].start() != 0 or marks[0].group(1) != "a":
+        return [("", text)]
+    bounds = [*(m.start() for m in marks), len(text)]
+    return [
+        (m.group(1), text[m.end() : end].strip())
+        for m, end in zip(marks, bounds[1:], strict=True)
+    ]
+
+
+def _inherit_names(pieces: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """A limb that names no State was made by the States the item names after it."""
+    out: list[tuple[str, str, str]] = []
+    later = ""
+    for text, names, letter in reversed(pieces):
+        later = names or later
+        out.append((text, names or later, letter))
+    return out[::-1]
 
 
 def split_item(text: str) -> list[tuple[str, str]]:
@@ -192,6 +227,10 @@ def _per_state(piece: str) -> list[tuple[str, str]]:
             # 'Sign (Australia)/Ratify (Argentina)/Accede to the Optional Protocol … (Czech
             # Republic)': the verbs share the object the next State's words name
             text = _tidy(f"{text} {_object_after(segments, own[-1])}")
+        elif own[0] > 0 and not _starts_an_ask(text):
+            # '… the National Human Rights Commission (Czech Republic), in accordance with the
+            # Paris Principles (Ukraine)': a State that qualifies the ask before it makes it too
+            text = _tidy(f"{segments[0].text} {text}")
         texts.setdefault(text, []).append(state)
     return [(text, ", ".join(names)) for text, names in texts.items() if text]
 

@@ -143,8 +143,8 @@ def _referenced(
     source = speaker.group("who") if speaker else ""
     if limb:
         texts = [t for t in [_inline_limb(para.body, limb)] if t]
-        if not texts:
-            texts = [b.body for b in blocks[:at] if b.key == key]
+        if not texts:  # a limb printed as a block: "(a) take … vote; (b) investigate …"
+            texts = [_first_limb(b.body) for b in blocks[:at] if b.key == key]
         label = f"{number} ({limb})"
     else:
         texts = [s for s in split_sentences(para.body) if RECOMMENDING.search(s)]
@@ -169,6 +169,14 @@ def _referenced(
     return out
 
 
+def _first_limb(body: str) -> str:
+    """A limb block's own text, up to the next limb printed inside it."""
+    nxt = INLINE_LIMB.search(body)
+    text = body[: nxt.start()] if nxt else body
+    text = (split_sentences(text) or (text,))[0]
+    return re.sub(r"[;,]?\s*(?:and|or)?\s*$", "", text).strip()
+
+
 def _inline_limb(body: str, limb: str) -> str:
     """The text of limb (b) printed inside a paragraph ('… to Sri Lanka: (a) to address …
     and (b) combat impunity; (c) …')."""
@@ -179,5 +187,7 @@ def _inline_limb(body: str, limb: str) -> str:
         if m.group(1) == limb:
             end = nxt.start() if nxt else len(body)
             text = body[m.end() : end].strip()
+            # the last limb ends with its sentence, not with the paragraph
+            text = (split_sentences(text) or (text,))[0]
             return re.sub(r"[;,]?\s*(?:and|or)?\s*$", "", text).strip()
     return ""
