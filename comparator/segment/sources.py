@@ -191,6 +191,7 @@ def _starts_an_ask(rest: str) -> bool:
     """'Consider signing…', 'to continue…', 'recommends that…': a verb, not 'the Convention…'
     nor 'as recommended by…'."""
     rest = re.sub(r"^to\s+", "", rest, flags=re.I)
+    rest = re.sub(r"^(?:[a-z]+ly\s+){1,2}", "", rest, flags=re.I)  # "effectively address …"
     return imperative_start(rest, capital=False) and not _noun_like(rest)
 
 
