@@ -17,13 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from .errors import InputError, OutputError
+from .position import Position
 from .rows import ConcernRow, EvidenceRole, Item, MatchRow, PassageRow, SegmentRow
 
 if TYPE_CHECKING:
     from .documents import Document
     from .match import Evidence
     from .pipeline import Analysis, ConcernResult
-    from .segment import ReplyPassage, Segmentation
+    from .segment import Concern, ReplyPassage, Segmentation
 
 MATCH_COLUMNS = MatchRow.columns()
 PASSAGE_COLUMNS = PassageRow.columns()
@@ -103,6 +104,7 @@ def _concern_row(
         kind=c.kind,
         text=c.text,
         context=c.context,
+        rule=c.rule,
         verdict=r.decision.verdict,
         reason=r.decision.reason,
         confidence=r.decision.confidence,
@@ -110,6 +112,8 @@ def _concern_row(
         link=r.link,
         position=r.stance.position,
         position_sentence=r.stance.sentence,
+        report_position=_report_position(c),
+        report_position_sentence=c.stated_position[1],
         reply_doc=r.reply_doc,
         reply_date=r.reply_date,
         reply_passage_id=e.passage_id if e else "",
@@ -137,6 +141,11 @@ def _evidence_sentence(r: ConcernResult, e: Evidence | None) -> str:
     return e.sentence if e else ""
 
 
+def _report_position(c: Concern) -> Position | None:
+    """The position the request records for the concern itself, if it records one."""
+    return Position(c.stated_position[0]) if c.stated_position[0] else None
+
+
 def segment_rows(analysis_seg: Segmentation, roles: Mapping[str, str]) -> list[SegmentRow]:
     """One row per concern and passage, for `comparator segment --csv`."""
     rows = [
@@ -148,6 +157,11 @@ def segment_rows(analysis_seg: Segmentation, roles: Mapping[str, str]) -> list[S
             kind=c.kind,
             section=c.section,
             number=c.number,
+            label=c.label,
+            source=c.source,
+            rule=c.rule,
+            report_position=_report_position(c),
+            report_position_sentence=c.stated_position[1],
             addressee=c.addressee,
             start=c.start,
             end=c.end,

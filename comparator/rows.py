@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Literal, TypeVar, Union, get_args, get_origin,
 from .errors import InputError
 from .position import Position
 from .score import CHECK_SEPARATOR, Check, Reason, Verdict, encode_checks, parse_checks
-from .segment.records import ConcernKind, LinkKind
+from .segment.records import ConcernKind, LinkKind, Rule
 from .signals import Cue
 
 __all__ = [
@@ -290,6 +290,7 @@ class ConcernRow(_Row):
     kind: ConcernKind
     text: str
     context: str = ""
+    rule: Rule | None = None  # which rule of segmentation made it; None: made before rules
     verdict: Verdict
     reason: Reason
     confidence: float = field(metadata=decimals(2))
@@ -299,6 +300,9 @@ class ConcernRow(_Row):
     link: LinkKind = "none"  # the columns from here to position_sentence came later too
     position: Position | None = None  # None: made before positions were read
     position_sentence: str = ""
+    # the position the request itself records (a UPR report: "…enjoy the support of X")
+    report_position: Position | None = None
+    report_position_sentence: str = ""
     reply_doc: str
     reply_date: str
     reply_passage_id: str
@@ -390,6 +394,11 @@ class SegmentRow(_Row):
     kind: str
     section: str
     number: str
+    label: str = ""
+    source: str = ""  # who made it: a UPR recommendation's recommending States
+    rule: Rule | None = None  # which rule of segmentation made it (concerns only)
+    report_position: Position | None = None  # the position the request itself records
+    report_position_sentence: str = ""
     addressee: str
     start: int
     end: int

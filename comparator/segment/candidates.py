@@ -13,24 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from .records import ConcernKind
-
-
-class Rule(StrEnum):
-    """Why a text became a concern."""
-
-    NUMBERED_ITEM = (
-        "numbered-item"  # an item of a numbered list of asks (115.1; 1. under a lead-in)
-    )
-    LEAD_IN_LIST = "lead-in-list"  # a bulleted or unmarked item under a lead-in ("we urge … to:")
-    DIRECTIVE_PARAGRAPH = "directive-paragraph"  # a directive sentence of a numbered paragraph
-    LIMB = "limb"  # a lettered limb of a directive paragraph
-    CHAPTER_ITEM = "chapter-item"  # an item or paragraph of a "Recommendations" chapter
-    TITLED_ITEM = "titled-item"  # a numbered title's limb or paragraph in such a chapter
-    LABEL = "label"  # the text under a "Recommendation N" label
-    QUESTION = "question"  # a numbered or bulleted question
-    QUOTED_QUESTION = "quoted-question"  # an ask a reply quotes before answering it
-    REFERENCED = "referenced-paragraph"  # a recommendation the document names by paragraph
+from .records import ConcernKind, Rule
 
 
 class Drop(StrEnum):

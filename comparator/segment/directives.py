@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .asks import is_directive, split_means, split_sentences
-from .candidates import Candidate, Rule
+from .candidates import Candidate
 from .outline import Block, is_title, locate
-from .records import ConcernKind
+from .records import ConcernKind, Rule
 
 STOPS = ("number", "label", "section")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Literal
 
 ConcernKind = Literal["question", "demand", "recommendation", "principle", "theme"]
@@ -14,6 +15,25 @@ KIND_CODES: dict[str, str] = {
     "principle": "P",
     "theme": "T",
 }
+
+
+class Rule(StrEnum):
+    """Why a text became a concern: the rule of request segmentation that made it."""
+
+    NUMBERED_ITEM = (
+        "numbered-item"  # an item of a numbered list of asks (115.1; 1. under a lead-in)
+    )
+    LEAD_IN_LIST = "lead-in-list"  # a bulleted or unmarked item under a lead-in ("we urge … to:")
+    DIRECTIVE_PARAGRAPH = "directive-paragraph"  # a directive sentence of a numbered paragraph
+    LIMB = "limb"  # a lettered limb of a directive paragraph
+    CHAPTER_ITEM = "chapter-item"  # an item or paragraph of a "Recommendations" chapter
+    TITLED_ITEM = "titled-item"  # a numbered title's limb or paragraph in such a chapter
+    LABEL = "label"  # the text under a "Recommendation N" label
+    QUESTION = "question"  # a numbered or bulleted question
+    QUOTED_QUESTION = "quoted-question"  # an ask a reply quotes before answering it
+    REFERENCED = "referenced-paragraph"  # a recommendation the document names by paragraph
+
+
 # How a concern found its answer in the replies.
 LinkKind = Literal["key", "quote", "retrieval", "none"]
 
@@ -59,8 +79,9 @@ class Concern:
     lent_passages: tuple[str, ...] = ()
     # a position stated in a list ("accepts the recommendations 1-5"): (position, sentence)
     listed_position: tuple[str, str] = ("", "")
-    # the rule that made it a concern (`candidates.Rule`: numbered-item, limb, label…)
-    rule: str = ""
+    # the rule that made it a concern (numbered-item, limb, label…); None for a quoted ask
+    # that linking reads off a reply
+    rule: Rule | None = None
     # the position the request itself records for it (a UPR report's "…enjoy the support of
     # X"), and the sentence that records it: ("", "") when it records none
     stated_position: tuple[str, str] = ("", "")

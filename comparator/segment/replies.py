@@ -17,7 +17,7 @@ from ..documents import Document
 from .asks import is_interrogative, split_sentences
 from .markers import key_lists
 from .outline import Block, Outline, is_title
-from .records import KIND_CODES, Concern, ConcernKind, ReplyPassage
+from .records import Rule, KIND_CODES, Concern, ConcernKind, ReplyPassage
 from .requests import SALUTATION, split_parts
 
 TITLE_LINE = re.compile(r"^(?:subject|re|ref)\s*:", re.I)
@@ -138,6 +138,7 @@ def _add_quoted(cut: _ReplyCut, block: Block) -> Concern:
         parts=split_parts(block.body),
         label=block.label,
         key=block.key,
+        rule=Rule.QUOTED_QUESTION,
     )
     cut.quoted.append(concern)
     cut.paired[concern.concern_id] = []

@@ -28,12 +28,12 @@ from dataclasses import dataclass, replace
 
 from ..documents import Document
 from .asks import imperative_start, is_interrogative
-from .candidates import Candidate, Drop, Rule, Trail
+from .candidates import Candidate, Drop, Trail
 from .directives import directive_family, family, titled_item
 from .lists import AskList, find_lists
 from .markers import LABEL
 from .outline import Block, Outline, is_title
-from .records import KIND_CODES, Concern, ConcernKind, ConcernPart
+from .records import KIND_CODES, Concern, ConcernKind, ConcernPart, Rule
 from .regions import RECOMMEND_CUE, SALUTATION, Chapter, Place, read_places
 from .sources import attach_sources, ends_with_states
 from .stated import state_positions
@@ -387,7 +387,7 @@ def _renumber(doc: Document, found: Sequence[Candidate]) -> list[Concern]:
                 key=c.key,
                 context=c.context,
                 source=c.source,
-                rule=c.rule.value,
+                rule=c.rule,
                 stated_position=c.stated,
             )
         )

@@ -144,8 +144,7 @@ def item_limbs(text: str) -> list[tuple[str, str]]:
         return [("", text)]
     bounds = [*(m.start() for m in marks), len(text)]
     return [
-        (m.group(1), text[m.end() : end].strip())
-        for m, end in zip(marks, bounds[1:], strict=True)
+        (m.group(1), text[m.end() : end].strip()) for m, end in zip(marks, bounds[1:], strict=True)
     ]
 
 

@@ -17,10 +17,11 @@ from dataclasses import replace
 
 from ..position import pending, stance_of
 from .asks import split_sentences
-from .candidates import Candidate, Rule, Trail
+from .candidates import Candidate, Trail
 from .lists import AskList
 from .markers import key_lists
 from .outline import Block, locate
+from .records import Rule
 from .regions import Place
 
 INLINE_LIMB = re.compile(r"(?:^|(?<=[\s:;,]))\(([a-z])\)\s+")
