@@ -17,7 +17,7 @@ from ..documents import Document
 from .asks import is_interrogative, split_sentences
 from .markers import key_lists
 from .outline import Block, Outline, is_title
-from .records import Rule, KIND_CODES, Concern, ConcernKind, ReplyPassage
+from .records import KIND_CODES, Concern, ConcernKind, ReplyPassage, Rule
 from .requests import SALUTATION, split_parts
 
 TITLE_LINE = re.compile(r"^(?:subject|re|ref)\s*:", re.I)
