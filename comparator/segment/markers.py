@@ -42,7 +42,9 @@ DASH = "-–—"
 # "38 (a, d)": limbs listed in one bracket
 _KEY = r"\d{1,3}(?:\.\d{1,4})*(?:\s*\([a-z](?:\s*,\s*[a-z])*\))?(?:\s*\([ivx]{1,4}\))?"
 # "…, 28 (b), (c) and (d); 32": after a key, more limbs of the same paragraph, or more keys
-_MORE_KEYS = rf"(?:\s*(?:[-–—]\s*|[,;]\s*(?:and\s+)?|\s+and\s+|\s+to\s+)(?:{_KEY}|\((?:[a-z]|[ivx]{{2,4}})\)(?:\s*\([ivx]{{1,4}}\))?(?![\w(])))*"
+_BARE_LIMB = r"\((?:[a-z]|[ivx]{2,4})\)(?:\s*\([ivx]{1,4}\))?(?![\w(])"
+_KEY_SEPARATOR = r"\s*(?:[-–—]\s*|[,;]\s*(?:and\s+)?|\s+and\s+|\s+to\s+)"
+_MORE_KEYS = rf"(?:{_KEY_SEPARATOR}(?:{_KEY}|{_BARE_LIMB}))*"
 KEY_LIST = re.compile(
     rf"\b(?:recommendations?|recs?\.|paragraphs?|paras?\.):?\s+(?P<keys>{_KEY}{_MORE_KEYS})",
     re.IGNORECASE,
