@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from ..corpus import exchange_of
 from ..documents import Corpus, Document
 from .asks import imperative_start, is_interrogative, split_sentences
+from .audit import Audit, Finding
+from .candidates import Step, Trail
 from .linking import link_replies
 from .outline import build_outline
 from .records import (
@@ -25,16 +27,20 @@ from .records import (
     concern_lookup,
 )
 from .replies import DEFAULT_MAX_CHARS, cut_reply
-from .requests import cut_request, split_parts
+from .requests import read_request, split_parts
 
 __all__ = [
     "KIND_CODES",
+    "Audit",
     "Concern",
     "ConcernKind",
     "ConcernPart",
     "DocumentCut",
+    "Finding",
     "ReplyPassage",
     "Segmentation",
+    "Step",
+    "Trail",
     "concern_lookup",
     "imperative_start",
     "is_interrogative",
@@ -50,13 +56,16 @@ class DocumentCut:
     doc: Document
     concerns: list[Concern]
     passages: list[ReplyPassage]
+    trail: Trail | None = None  # a request's: what each pass made or dropped
+    audit: Audit | None = None  # a request's outline checked against itself
 
 
 def segment_document(doc: Document, max_passage_chars: int = DEFAULT_MAX_CHARS) -> DocumentCut:
     """One document's concerns (a request's, or the items a reply quotes) and passages."""
     outline = build_outline(doc.text)
     if doc.role == "request":
-        return DocumentCut(doc, cut_request(doc, outline), [])
+        cut = read_request(doc, outline)
+        return DocumentCut(doc, cut.concerns, [], cut.trail, cut.audit)
     quoted, passages = cut_reply(doc, outline, max_passage_chars)
     return DocumentCut(doc, quoted, passages)
 
@@ -66,6 +75,8 @@ def segment_corpus(corpus: Corpus, max_passage_chars: int = DEFAULT_MAX_CHARS) -
     concerns: list[Concern] = []
     passages: list[ReplyPassage] = []
     warnings: list[str] = []
+    audits: list[Audit] = []
+    trails: list[tuple[str, Trail]] = []
     for doc in corpus.documents:
         cut = segment_document(doc, max_passage_chars)
         concerns.extend(cut.concerns)
@@ -75,8 +86,18 @@ def segment_corpus(corpus: Corpus, max_passage_chars: int = DEFAULT_MAX_CHARS) -
                 f"{doc.path}: no concerns found (no numbered asks, recommendations or "
                 "questions); it is left out of the analysis"
             )
+        if cut.audit is not None and cut.trail is not None:
+            audits.append(cut.audit)
+            trails.append((doc.name, cut.trail))
+            warnings += [f"{doc.path}, line {f.line}: {f.message}" for f in cut.audit.findings]
     concerns, passages, notes = link_exchanges(corpus, concerns, passages)
-    return Segmentation(tuple(concerns), tuple(passages), (*corpus.warnings, *warnings, *notes))
+    return Segmentation(
+        tuple(concerns),
+        tuple(passages),
+        (*corpus.warnings, *warnings, *notes),
+        tuple(audits),
+        tuple(trails),
+    )
 
 
 def link_exchanges(

@@ -181,12 +181,12 @@ def _items(blocks: list[Block], places: list[Place], lead: int, info: LeadIn) ->
     j = lead + 1
     while j < len(blocks):
         b, place = blocks[j], places[j]
-        if (
-            place.salutation
-            or place.back_matter
-            or (place.heading and not _sub_heading(b, blocks, j))
-        ):
+        if place.salutation or place.back_matter:
             break
+        if place.heading and not _sub_heading(b, blocks, j):
+            if not (marked and b.marker is None and _list_goes_on(blocks, j, shape, last)):
+                break
+            skipped.append(j)  # 'Follow-up to UPR' between 136.235 and 136.236: a sub-title
         if place.heading:
             j += 1  # '1. Access to justice' over its bullets: a heading inside the list
             continue

@@ -257,6 +257,8 @@ def _opens_block(prev: str, line: str, layout: Layout) -> bool:
     ends = prev[-1:] in TERMINAL or bool(re.search(r"[.;:?!][”\"’)]$", prev))
     if KEY_WORD_END.search(prev):
         ends = False  # "…Convention, 2011 (No.\n189) (Philippines);": the number is the key's
+    if marker is not None and marker.kind == "bullet" and not ends and _dash_inside(line):
+        return False  # "…women’s organizations\n– in efforts to address…": a dash, no bullet
     if marker is not None and marker.kind in ("bullet", "label"):
         return True
     # a marker opens a block after a finished sentence or a short line; after a full line that
@@ -269,6 +271,11 @@ def _opens_block(prev: str, line: str, layout: Layout) -> bool:
     if layout.unwrapped:
         return not line[0].islower()
     return ends and line[0].isupper() and len(prev) < layout.width * SHORT_LINE
+
+
+def _dash_inside(line: str) -> bool:
+    """A line that opens with a dash and a word in lower case goes on with a sentence."""
+    return bool(re.match(r"[–—]\s+[a-z]", line))
 
 
 SMALL_WORDS = {

@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from .audit import Audit
+    from .candidates import Trail
 
 ConcernKind = Literal["question", "demand", "recommendation", "principle", "theme"]
 KIND_CODES: dict[str, str] = {
@@ -106,6 +110,9 @@ class Segmentation:
     concerns: tuple[Concern, ...]
     passages: tuple[ReplyPassage, ...]
     warnings: tuple[str, ...] = ()
+    # each request's outline audit, and the trail of its passes (by document name)
+    audits: tuple[Audit, ...] = ()
+    trails: tuple[tuple[str, Trail], ...] = ()
 
 
 def concern_lookup(concerns: Iterable[Concern]) -> dict[str, Concern]:

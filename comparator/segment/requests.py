@@ -28,6 +28,7 @@ from dataclasses import dataclass, replace
 
 from ..documents import Document
 from .asks import imperative_start, is_interrogative
+from .audit import Audit, audit_request
 from .candidates import Candidate, Drop, Trail
 from .directives import directive_family, family, titled_item
 from .lists import AskList, find_lists
@@ -38,7 +39,7 @@ from .regions import RECOMMEND_CUE, SALUTATION, Chapter, Place, read_places
 from .sources import attach_sources, ends_with_states
 from .stated import state_positions
 
-__all__ = ["SALUTATION", "cut_request", "split_parts"]
+__all__ = ["SALUTATION", "RequestCut", "cut_request", "read_request", "split_parts"]
 
 MAX_LABEL_BLOCKS = 12
 SUB_ITEM = re.compile(r"(?:(?<=[:;])|(?<=[:;] ))\s*\(?([a-z])[.)]\s+(?=\w)")
@@ -67,12 +68,34 @@ class _Reading:
         return self.places[c.origin].chapter if c.origin >= 0 else None
 
 
-def cut_request(doc: Document, outline: Outline, trail: Trail | None = None) -> list[Concern]:
-    """Every concern of a request, in document order, with ids per kind."""
+@dataclass(frozen=True)
+class RequestCut:
+    """A request's concerns, the trail of the passes that made them, and its audit."""
+
+    concerns: list[Concern]
+    trail: Trail
+    audit: Audit
+
+
+def read_request(doc: Document, outline: Outline) -> RequestCut:
+    """Every concern of a request, in document order, with ids per kind; what each pass
+    did; and the outline's audit of itself."""
     blocks = list(outline.blocks)
     places = read_places(blocks)
-    reading = _Reading(doc, blocks, places, trail or Trail(), set(), [])
+    reading = _Reading(doc, blocks, places, Trail(), set(), [])
     lists = find_lists(blocks, places)
+    concerns = _cut(reading, lists)
+    audit = audit_request(doc.text, doc.name, blocks, places, lists, concerns, reading.taken)
+    return RequestCut(concerns, reading.trail, audit)
+
+
+def cut_request(doc: Document, outline: Outline) -> list[Concern]:
+    """Every concern of a request, in document order, with ids per kind."""
+    return read_request(doc, outline).concerns
+
+
+def _cut(reading: _Reading, lists: list[AskList]) -> list[Concern]:
+    doc, blocks, places = reading.doc, reading.blocks, reading.places
     labelled = _labels(reading)
     _questions(reading, lists)
     _titled_items(reading, lists)
@@ -339,16 +362,24 @@ def _drop_repeats(r: _Reading, found: list[Candidate]) -> list[Candidate]:
         c = found[n]
         mark = _whole(c.text)
         first = seen.get(mark)
-        if (
-            first is not None
-            and len(c.text.split()) >= 4
-            and (c.group < 0 or c.group != first.group)
-        ):
+        if first is not None and len(c.text.split()) >= 4 and not _distinct_items(r, c, first):
             r.trail.dropped("repeats", c, Drop.REPEAT, f"as {first.label or _first_words(first)}")
             dropped.add(n)
             continue
         seen.setdefault(mark, c)
     return [c for n, c in enumerate(found) if n not in dropped]
+
+
+def _distinct_items(r: _Reading, c: Candidate, first: Candidate) -> bool:
+    """The same words twice as two items of one list, or under two numbers of one chapter
+    (117.42 accepted, 118.9 to be examined), are two items of the report, not a
+    restatement."""
+    if c.group >= 0 and c.group == first.group:
+        return True
+    chapter = r.chapter(c)
+    return bool(c.key and first.key and c.key != first.key) and (
+        chapter is not None and chapter == r.chapter(first)
+    )
 
 
 def _first_words(c: Candidate) -> str:
