@@ -11,6 +11,7 @@ look; a document with nothing missing has no findings.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -131,7 +132,7 @@ def _number(b: Block) -> str:
 def _skips(blocks: Sequence[Block], heads: list[int], where: _Lines) -> list[Finding]:
     """Numbers a list skips: 115.6 then 115.8."""
     out = []
-    for a, b in zip(heads, heads[1:], strict=False):
+    for a, b in itertools.pairwise(heads):
         first, nxt = _number(blocks[a]), _number(blocks[b])
         missing = _between(first, nxt)
         if missing:
