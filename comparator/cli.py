@@ -135,6 +135,11 @@ max_mb = click.option(
     help="Also write every concern and passage to this CSV file (- for stdout).",
 )
 @click.option("--force", is_flag=True, help="Replace an existing --csv file.")
+@click.option(
+    "--why",
+    is_flag=True,
+    help="Also list, per request, what each pass made or dropped and the rule it went by.",
+)
 @max_mb
 @friendly
 def segment(
@@ -143,13 +148,14 @@ def segment(
     replies: tuple[Path, ...],
     csv_path: Path | None,
     force: bool,
+    why: bool,
     max_file_mb: int,
 ) -> None:
     """Show how INPUTS (a corpus folder, default seeds/, or files) are cut into concerns and
-    reply passages."""
+    reply passages, and each request's audit of its own outline."""
     from . import atomic, export
-    from .report import render_segmentation
     from .segment import segment_corpus
+    from .segment_report import render_segmentation, render_why
 
     loaded = _load_inputs(inputs, requests, replies, max_file_mb, DEFAULT_CACHE)
     seg = segment_corpus(loaded)
@@ -159,6 +165,8 @@ def segment(
         atomic.write_output(csv_path, csv_text)
         return
     render_segmentation(_console(), loaded, seg)
+    if why:
+        render_why(_console(), loaded, seg)
     if csv_path:
         atomic.write_output(csv_path, csv_text, force)
         click.echo(f"Wrote {csv_path}", err=True)

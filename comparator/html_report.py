@@ -269,6 +269,22 @@ def _concern_row(r: ConcernRow) -> str:
     )
 
 
+def _audit(manifest: RunManifest) -> str:
+    """Each request's outline audit: what it numbers and asks, and the places to check."""
+    ids = {i.file: i.id for i in manifest.inputs}
+    body = []
+    for a in manifest.audit:
+        name = f"{ids.get(a.file, '')} {manifest.titles.get(a.file, a.file)}"
+        places = "".join(f"<li>{safe(f'line {f.line}: {f.message}')}</li>" for f in a.findings)
+        body.append(
+            f'<tr><td title="{safe(a.file, "attribute")}">{safe(name)}</td>'
+            f"<td>{safe(a.summary())}{f'<ul>{places}</ul>' if places else ''}</td></tr>"
+        )
+    head = "".join(f"<th>{safe(h)}</th>" for h in ("request", "what it numbers and asks"))
+    rows = "".join(body)
+    return f"<h2>Outline audit</h2><table><tr>{head}</tr>{rows}</table>\n" if body else ""
+
+
 def _warnings(warnings: Iterable[str]) -> str:
     """The run's warnings: what the tool may have missed goes wherever the report goes."""
     items = "".join(f"<li>{safe(w)}</li>" for w in warnings)
@@ -293,6 +309,7 @@ def render_html(t: RunTables, manifest: RunManifest) -> str:
         f"({len(manifest.inputs)} documents) · {safe(f'model: {model_name}')}</p>\n"
         f"{_warnings(manifest.warnings)}"
         f"<h2>Scorecard</h2>{bar_chart(t.concerns)}{_scorecard(t.concerns, manifest.titles)}\n"
+        f"{_audit(manifest)}"
         f"<h2>Concerns</h2>{_filters(t.concerns)}\n"
         f'<table id="concerns"><thead><tr>{head}</tr></thead><tbody>\n{rows}\n</tbody></table>\n'
         '<p class="dim">answered = the reply engages the ask; deflected = on topic but not '

@@ -123,6 +123,46 @@ class InputRecord:
 
 
 @dataclass(frozen=True)
+class FindingRecord:
+    kind: str
+    line: int
+    message: str
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """A request's outline checked against itself (`segment.audit`): what it numbers, how
+    many concerns it gave, and the places that may hold what the tool missed."""
+
+    file: str
+    numbered_items: int
+    concerns: int
+    directive_outside: int
+    findings: tuple[FindingRecord, ...] = ()
+
+    def summary(self) -> str:
+        from .segment.audit import summary
+
+        return summary(self.numbered_items, self.concerns, self.directive_outside)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self) | {"findings": [asdict(f) for f in self.findings]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> AuditRecord:
+        return cls(
+            file=str(data["file"]),
+            numbered_items=int(data["numbered_items"]),
+            concerns=int(data["concerns"]),
+            directive_outside=int(data["directive_outside"]),
+            findings=tuple(
+                FindingRecord(str(f["kind"]), int(f["line"]), str(f["message"]))
+                for f in data.get("findings") or ()
+            ),
+        )
+
+
+@dataclass(frozen=True)
 class CorrectionsRecord:
     file: str  # as seen from the run folder
     sha256: str
@@ -150,6 +190,7 @@ class RunManifest:
     embedding_cache: Mapping[str, int] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     corrections: CorrectionsRecord | None = None
+    audit: tuple[AuditRecord, ...] = ()  # each request's outline audit; () in older runs
 
     @property
     def titles(self) -> dict[str, str]:
@@ -188,6 +229,7 @@ class RunManifest:
         data["outputs"] = dict(self.outputs)
         data["embedding_cache"] = dict(self.embedding_cache)
         data["warnings"] = list(self.warnings)
+        data["audit"] = [a.to_json() for a in self.audit]
         if self.corrections is not None:
             data["corrections"] = asdict(self.corrections)
         return data
@@ -235,6 +277,7 @@ class RunManifest:
             embedding_cache=data.get("embedding_cache") or {},
             warnings=tuple(data.get("warnings") or ()),
             corrections=record(CorrectionsRecord, data.get("corrections")),
+            audit=tuple(AuditRecord.from_json(a) for a in data.get("audit") or ()),
         )
 
 
@@ -253,6 +296,7 @@ def build(
     warnings: tuple[str, ...],
     run_folder: Path | None = None,
     corrections: CorrectionsRecord | None = None,
+    audit: tuple[AuditRecord, ...] = (),
 ) -> RunManifest:
     """The manifest of a run about to be written; its `outputs` are hashed last (see
     `runs.render_files`)."""
@@ -292,6 +336,7 @@ def build(
         embedding_cache=cache,
         warnings=tuple(_without_root(w, corpus.root, corpus_ref) for w in warnings),
         corrections=corrections,
+        audit=audit,
     )
 
 

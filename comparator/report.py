@@ -11,7 +11,7 @@ import io
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -22,10 +22,6 @@ from .manifest import RunManifest
 from .position import Position
 from .rows import ConcernRow, Timing, encode_parts
 from .score import VERDICTS
-
-if TYPE_CHECKING:
-    from .documents import Corpus
-    from .segment import Segmentation
 
 VERDICT_STYLE = {"answered": "bold green", "deflected": "bold yellow", "ignored": "bold red"}
 
@@ -127,6 +123,25 @@ def scorecard(rows: list[ConcernRow], titles: Mapping[str, str]) -> Table:
     if total:
         table.add_section()
         table.add_row(*total)
+    return table
+
+
+MAX_FINDINGS_SHOWN = 8  # per request in the report; all are in the manifest and warnings
+
+
+def audit_table(manifest: RunManifest) -> Table:
+    """Each request's outline checked against itself: what it numbers, the concerns it gave,
+    directive sentences outside them, and the places that may hold what was missed."""
+    ids = {i.file: i.id for i in manifest.inputs}
+    table = Table(title="Outline audit", title_justify="left", expand=True)
+    table.add_column("Request")  # its id: the scorecard above names it
+    table.add_column("what it numbers and asks", ratio=1, overflow="fold")
+    for a in manifest.audit:
+        lines = [a.summary()]
+        lines += [f"line {f.line}: {f.message}" for f in a.findings[:MAX_FINDINGS_SHOWN]]
+        if len(a.findings) > MAX_FINDINGS_SHOWN:
+            lines.append(f"… {len(a.findings) - MAX_FINDINGS_SHOWN} more in manifest.json")
+        table.add_row(ids.get(a.file, a.file), "\n".join(lines))
     return table
 
 
@@ -276,6 +291,8 @@ def render_report(
             f"showing {len(t.concerns)} of {sliced[1]} concerns ({sliced[0]})", style="bold"
         )
     console.print(scorecard(t.concerns, manifest.titles))
+    if manifest.audit:
+        console.print(audit_table(manifest))
     threads = exchanges(manifest)
     if threads:
         for request, replies in threads.items():
@@ -421,49 +438,3 @@ def plain(render: Callable[[Console], None], width: int = 80) -> str:
     )
     render(console)
     return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
-
-
-def render_segmentation(console: Console, corpus: Corpus, seg: Segmentation) -> None:
-    """Documents with their metadata (inferred fields marked *), then every concern and passage."""
-    docs = Table(title="Documents", title_justify="left", expand=True)
-    for col in ("id", "file", "role", "date", "author", "concerns", "passages"):
-        docs.add_column(col, overflow="fold")
-    n_concerns = Counter(c.doc for c in seg.concerns)
-    n_passages = Counter(p.doc for p in seg.passages)
-    for d in corpus.documents:
-
-        def mark(field: str, value: str, inferred: tuple[str, ...] = d.inferred) -> str:
-            return f"{value or '?'}*" if field in inferred else value
-
-        docs.add_row(
-            d.doc_id,
-            d.name,
-            mark("role", d.role),
-            mark("date", d.date),
-            short(mark("author", d.author), 40),
-            str(n_concerns[d.name]),
-            str(n_passages[d.name]),
-        )
-    console.print(docs)
-    if any(d.inferred for d in corpus.documents):
-        console.print("* inferred from the text; record it in corpus.toml to be sure", style="dim")
-    concerns = Table(title="Concerns", title_justify="left", expand=True)
-    for col, ratio in (
-        ("id", None),
-        ("kind", None),
-        ("section", 2),
-        ("no.", None),
-        ("first words", 4),
-    ):
-        concerns.add_column(col, ratio=ratio, overflow="fold")
-    for c in seg.concerns:
-        concerns.add_row(c.concern_id, c.kind, short(c.section, 40), c.number, short(c.text, 90))
-    console.print(concerns)
-    passages = Table(title="Reply passages", title_justify="left", expand=True)
-    for col, ratio in (("id", None), ("answers", None), ("sent.", None), ("first words", 4)):
-        passages.add_column(col, ratio=ratio, overflow="fold")
-    for p in seg.passages:
-        passages.add_row(p.passage_id, p.answers or "—", str(len(p.sentences)), short(p.text, 90))
-    console.print(passages)
-    for w in seg.warnings:
-        console.print(f"Warning: {w}", style="yellow")

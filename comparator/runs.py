@@ -102,6 +102,20 @@ def execute(
     return RunOutcome(target, False, analysis, warned)
 
 
+def audit_records(analysis: Analysis) -> tuple[manifest.AuditRecord, ...]:
+    """Each request's outline audit, as the manifest records it."""
+    return tuple(
+        manifest.AuditRecord(
+            a.doc,
+            a.numbered_items,
+            a.concerns,
+            a.directive_outside,
+            tuple(manifest.FindingRecord(f.kind, f.line, f.message) for f in a.findings),
+        )
+        for a in analysis.segmentation.audits
+    )
+
+
 def render_files(
     analysis: Analysis, rid: str, fixes: Corrections | None = None, run_folder: Path | None = None
 ) -> tuple[dict[str, bytes], tuple[str, ...]]:
@@ -130,6 +144,7 @@ def render_files(
         analysis.warnings + warned,
         run_folder,
         fixed,
+        audit_records(analysis),
     )
     files["report.txt"] = plain(lambda c: render_report(c, t, record, wide=False)).encode()
     files["report.html"] = render_html(t, record).encode()

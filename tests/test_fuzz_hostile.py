@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from comparator.corpus import load_corpus
 from comparator.export import SEGMENT_COLUMNS, read_rows, segment_rows, to_csv
-from comparator.report import plain, render_segmentation
+from comparator.report import plain
 from comparator.rows import SegmentRow
+from comparator.segment_report import render_segmentation
 
 from .conftest import assert_ids_unique
 

@@ -50,14 +50,20 @@ class Audit:
     numbered_items: int  # items of numbered lists (and numbered runs of asks) it prints
     concerns: int
     directive_outside: int  # directive sentences inside no concern
-    findings: tuple[Finding, ...] = ()
+    findings: tuple[Finding, ...] = ()  # what the user is warned of
+    # every directive sentence outside concerns, warned of or not (`segment --why`)
+    outside: tuple[Finding, ...] = ()
 
     def summary(self) -> str:
-        """'254 numbered items, 254 concerns; 0 directive sentences outside concerns'."""
-        return (
-            f"{self.numbered_items} numbered items, {self.concerns} concerns; "
-            f"{self.directive_outside} directive sentences outside concerns"
-        )
+        return summary(self.numbered_items, self.concerns, self.directive_outside)
+
+
+def summary(numbered_items: int, concerns: int, directive_outside: int) -> str:
+    """'254 numbered items, 254 concerns; 0 directive sentences outside concerns'."""
+    return (
+        f"{numbered_items} numbered items, {concerns} concerns; "
+        f"{directive_outside} directive sentences outside concerns"
+    )
 
 
 def audit_request(
@@ -110,7 +116,7 @@ def audit_request(
                 "concerns",
             )
         )
-    return Audit(name, numbered, len(concerns), len(outside), tuple(findings))
+    return Audit(name, numbered, len(concerns), len(outside), tuple(findings), tuple(outside))
 
 
 class _Lines:
