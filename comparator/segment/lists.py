@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .asks import imperative_start, split_sentences
+from .asks import imperative_start, is_directive, split_sentences
 from .normalize import TERMINAL
 from .outline import Block
 from .records import ConcernKind
@@ -233,7 +233,11 @@ def _items(blocks: list[Block], places: list[Place], lead: int, info: LeadIn) ->
             items.append([j])
             marked = False
         elif marked and _list_goes_on(blocks, j, shape, last):
-            skipped.append(j)  # a paragraph between two items of the list: no item of it
+            if _directs(b):
+                items[-1].append(j)  # "In order to achieve this, the State should …": the
+                # item's own next sentence, set as a paragraph of its own
+            else:
+                skipped.append(j)  # a note between two items of the list: no item of it
         elif not items and _first_item_follows(blocks, lead, j):
             skipped.append(j)  # a note between the lead-in and its first item
         else:
@@ -295,6 +299,13 @@ def _first_item_follows(blocks: list[Block], lead: int, j: int) -> bool:
     return False
 
 
+def _directs(b: Block) -> bool:
+    """A paragraph between two items that directs ('It should also …', 'The State party
+    should …') goes on with the item before it; a note ('The recommendation as read …')
+    does not."""
+    return any(is_directive(s, after_directive=True) for s in split_sentences(b.text))
+
+
 def _lower(b: Block) -> bool:
     """A paragraph that opens in lower case, or that only a line break parts from the item
     before it, goes on with that item."""
@@ -326,6 +337,4 @@ def _list_goes_on(blocks: list[Block], j: int, shape: str, last: str) -> bool:
     for b in blocks[j + 1 : j + 1 + MAX_INTERLEAVED]:
         if b.kind in MARKED:
             return _shape(b) == shape and _in_sequence(b, last)
-        if b.heading:
-            return False
     return False

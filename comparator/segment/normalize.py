@@ -208,11 +208,22 @@ def blocks(raw: str) -> list[Paragraph]:
             )
             star = False
             in_notes = in_notes or bool(NOTES_HEADING.match(text))
-            out.append(Paragraph(text, s, e, emphasized, footnote, attached=n > 0))
-    return _repair_breaks(out)
+            # a bold line among plain ones (a paragraph per line): its own markup says so
+            bold = emphasized or ((n > 0 or e < src_end) and _is_emphasized(_raw_lines(raw, s, e)))
+            # in wrapped text a line break alone parts a block from the one before it; where
+            # every paragraph is a line of its own, it parts two paragraphs
+            attached = n > 0 and not layout.unwrapped
+            out.append(Paragraph(text, s, e, bold, footnote, attached=attached))
+    return _repair_breaks(out, raw)
 
 
 NOTES_HEADING = re.compile(r"^(?:notes|endnotes|footnotes)$", re.I)
+
+
+def _raw_lines(raw: str, start: int, end: int) -> str:
+    """The whole source lines that hold raw[start:end], markup included."""
+    line_end = raw.find("\n", end)
+    return raw[raw.rfind("\n", 0, start) + 1 : line_end if line_end >= 0 else len(raw)]
 
 
 def _is_footnote(raw_par: str, starred_notes: bool = False) -> bool:
@@ -319,7 +330,7 @@ def _join_lines(piece: MappedText) -> tuple[str, int, int]:
     return stripped, s, e
 
 
-def _repair_breaks(items: list[Paragraph]) -> list[Paragraph]:
+def _repair_breaks(items: list[Paragraph], raw: str) -> list[Paragraph]:
     """Merge a block cut by a page or column break into its continuation.
 
     A block that ends mid-sentence (no closing punctuation) and is followed by one that
@@ -334,9 +345,15 @@ def _repair_breaks(items: list[Paragraph]) -> list[Paragraph]:
             continue
         if merged and _open(merged[-1]) and _continues(b) and not b.footnote:
             last = merged[-1]
-            merged[-1] = Paragraph(
-                f"{last.text} {b.text}", last.start, b.end, last.emphasized, attached=last.attached
+            # a bold paragraph a page break cut opens its bold on one side, closes it on the other
+            bold = last.emphasized or _is_emphasized(_raw_lines(raw, last.start, b.end))
+            # "situ-" | page break | "ation": a word hyphenated across the break
+            joined = (
+                f"{last.text[:-1]}{b.text}"
+                if re.search(r"[a-z]-$", last.text) and b.text[:1].islower()
+                else f"{last.text} {b.text}"
             )
+            merged[-1] = Paragraph(joined, last.start, b.end, bold, attached=last.attached)
         else:
             merged.extend(pending_notes)
             pending_notes = []
