@@ -30,6 +30,7 @@ FURNITURE = (
     ("14", "GE.25-02819"),
 )
 CONTENTS = re.compile(r"(?:\.\s?){4,}")
+NOTE = re.compile(r"^(?:<sup>|\[\^?\d|[-_*=\s]+$)")
 HEADINGS = ("Follow-up measures", "Racial disparities in the criminal justice system")
 NUMBERED = re.compile(r"^\d{1,3}\.\s+\S")
 # the original's own page furniture, left out before it is printed again with new furniture
@@ -94,11 +95,20 @@ def paragraphs(text: str) -> list[str]:
             out.append(_join(current))
             current.clear()
 
+    star = ""  # a note's star on a line of its own ("**"), printed with the note's text
     for raw in lines:
         line = raw.strip()
         if not line:
-            flush()
+            if not star:
+                flush()
             continue
+        if re.fullmatch(r"\*{1,3}", line):
+            flush()
+            star = line
+            continue
+        if star:
+            line, star = f"{star} {line}", ""
+            flush()
         if CONTENTS.search(line):
             flush()  # a line of a table of contents stays a line of its own
             out.append(line)
@@ -134,7 +144,11 @@ def _join(lines: list[str]) -> str:
     """Lines joined as the reader joins them: a word hyphenated across a line rejoined."""
     text = lines[0]
     for line in lines[1:]:
-        if re.search(r"[a-z]-$", text) and line[:1].islower():
+        if (
+            re.search(r"[a-z]-$", text)
+            and line[:1].islower()
+            and not re.match(r"(?:and|or|nor|to)\b", line)
+        ):
             text = text[:-1] + line
         else:
             text = f"{text} {line}"
@@ -150,7 +164,8 @@ def relayout(text: str, layout: Layout, request: bool) -> str:
     lines: list[str] = []
     for p in paras:
         printed = _wrap(p, layout.width, layout.hyphenate, rng) if layout.width else [p]
-        if layout.bold and request:  # in a reply, bold marks the asks it quotes
+        if layout.bold and request and not NOTE.match(p):
+            # in a reply, bold marks the asks it quotes; notes and rules are never bold
             printed[0] = f"**{printed[0]}"
             printed[-1] = f"{printed[-1]}**"
         lines += printed

@@ -121,7 +121,8 @@ def is_directive(sentence: str, after_directive: bool = False) -> bool:
     urges…', 'It should also…' after such a sentence)? Reported speech ('X argued that
     the Government should…') does not."""
     s = sentence.strip()
-    if len(s.split()) < MIN_ASK_WORDS or EVALUATIVE.search(s) or COUNTERFACTUAL.search(s):
+    short = len(s.split()) < MIN_ASK_WORDS and not s.endswith(":")  # "The State party should:"
+    if short or EVALUATIVE.search(s) or COUNTERFACTUAL.search(s):
         return False
     head = re.split(r"\b(?:should|shall|must|ought to|needs? to)\b", s, maxsplit=1)[0]
     if REPORTED_SPEECH.search(head):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .asks import is_directive, split_means, split_sentences
 from .candidates import Candidate
@@ -72,7 +72,10 @@ def directive_family(
         block = blocks[piece.index]
         span = _span(raw, sentence, block, at.get(piece.index, block.start))
         at[piece.index] = span[0] + 1
-        out.append(_candidate(head, sentence, Rule.DIRECTIVE_PARAGRAPH, span, section))
+        made = _candidate(head, sentence, Rule.DIRECTIVE_PARAGRAPH, span, section)
+        # bold is the sentence's own paragraph's: a recommendation set in bold after its
+        # paragraph of concern
+        out.append(replace(made, emphasized=block.emphasized))
     for piece in limbs:
         limb = blocks[piece.index]
         start = limb.start

@@ -191,7 +191,7 @@ def _items(blocks: list[Block], places: list[Place], lead: int, info: LeadIn) ->
             j += 1  # '1. Access to justice' over its bullets: a heading inside the list
             continue
         if b.marker is None and lead_in(b.text, place.section) is not None:
-            if marked and _list_goes_on(blocks, j, shape, last):
+            if marked and _list_goes_on(blocks, j, shape, last, past_headings=False):
                 skipped.append(j)  # a note between two items ("1 The recommendations as read…:")
                 j += 1
                 continue
@@ -229,13 +229,22 @@ def _items(blocks: list[Block], places: list[Place], lead: int, info: LeadIn) ->
             items[-1].append(j)
         elif items and (is_open(" ".join(blocks[k].text for k in items[-1])) or _lower(b)):
             items[-1].append(j)  # the rest of an item a page break cut
+        elif (
+            marked is False
+            and not _unmarked_item(b)
+            and _directs(b)
+            and _unmarked_item_next(blocks, j)
+        ):
+            items[-1].append(j)  # "Instead, agents should …": the item's next sentence
         elif marked is not True and info.unmarked_ok and _unmarked_item(b):
             items.append([j])
             marked = False
         elif marked and _list_goes_on(blocks, j, shape, last):
-            if _directs(b):
-                items[-1].append(j)  # "In order to achieve this, the State should …": the
-                # item's own next sentence, set as a paragraph of its own
+            if _directs(b) or b.after_break:
+                # "…public services." | page break | "Civil-society access is critical…": the
+                # item's next sentences, after a page break
+                # or "In order to achieve this, the State should …", set apart
+                items[-1].append(j)
             else:
                 skipped.append(j)  # a note between two items of the list: no item of it
         elif not items and _first_item_follows(blocks, lead, j):
@@ -299,6 +308,12 @@ def _first_item_follows(blocks: list[Block], lead: int, j: int) -> bool:
     return False
 
 
+def _unmarked_item_next(blocks: list[Block], j: int) -> bool:
+    """Is the block after `j` another item of a list of unmarked items?"""
+    nxt = blocks[j + 1] if j + 1 < len(blocks) else None
+    return nxt is not None and nxt.marker is None and _unmarked_item(nxt)
+
+
 def _directs(b: Block) -> bool:
     """A paragraph between two items that directs ('It should also …', 'The State party
     should …') goes on with the item before it; a note ('The recommendation as read …')
@@ -309,6 +324,8 @@ def _directs(b: Block) -> bool:
 def _lower(b: Block) -> bool:
     """A paragraph that opens in lower case, or that only a line break parts from the item
     before it, goes on with that item."""
+    if re.match(r"(?:https?://|www\.)", b.text):
+        return False  # a link that goes on with a note, not a sentence of the item
     return b.text[:1].islower() or b.attached
 
 
@@ -332,9 +349,13 @@ def _unmarked_item(b: Block) -> bool:
     return imperative_start(b.text) and len(b.text.split()) >= MIN_UNMARKED_WORDS
 
 
-def _list_goes_on(blocks: list[Block], j: int, shape: str, last: str) -> bool:
-    """Is the next marked block after `j` the list's next item?"""
-    for b in blocks[j + 1 : j + 1 + MAX_INTERLEAVED]:
-        if b.kind in MARKED:
+def _list_goes_on(
+    blocks: list[Block], j: int, shape: str, last: str, past_headings: bool = True
+) -> bool:
+    """Is the next marked block after `j` the list's next item (looking past numbered
+    headings over bullets, unless `past_headings` is False)?"""
+    for k in range(j + 1, min(len(blocks), j + 1 + MAX_INTERLEAVED)):
+        b = blocks[k]
+        if b.kind in MARKED and not (past_headings and _sub_heading(b, blocks, k)):
             return _shape(b) == shape and _in_sequence(b, last)
     return False

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .markers import parse_marker
 
@@ -144,6 +144,7 @@ class Paragraph:
     footnote: bool = False
     # cut from the paragraph before it by a line break alone (no blank line between)
     attached: bool = False
+    after_break: bool = False  # page furniture stands between it and the block before
 
 
 def raw_paragraphs(raw: str) -> Iterator[tuple[int, int]]:
@@ -203,9 +204,8 @@ def blocks(raw: str) -> list[Paragraph]:
             text, s, e = _join_lines(sub)
             if re.fullmatch(r"[-_*=\s]*", text):
                 continue
-            footnote = (
-                in_notes or star or _is_footnote(raw_par if s == src_start else text, starred_notes)
-            )
+            own = raw_par if s == src_start else _raw_lines(raw, s, e)  # its markup too
+            footnote = in_notes or star or _is_footnote(own, starred_notes)
             star = False
             in_notes = in_notes or bool(NOTES_HEADING.match(text))
             # a bold line among plain ones (a paragraph per line): its own markup says so
@@ -214,7 +214,7 @@ def blocks(raw: str) -> list[Paragraph]:
             # every paragraph is a line of its own, it parts two paragraphs
             attached = n > 0 and not layout.unwrapped
             out.append(Paragraph(text, s, e, bold, footnote, attached=attached))
-    return _repair_breaks(out, raw)
+    return _mark_breaks(_repair_breaks(out, raw), raw)
 
 
 NOTES_HEADING = re.compile(r"^(?:notes|endnotes|footnotes)$", re.I)
@@ -252,13 +252,43 @@ def _split_lines(piece: MappedText, layout: Layout) -> Iterator[MappedText]:
     k = next((i for i, t in enumerate(texts) if not is_heading_line(t)), len(texts))
     if 0 < k < len(texts):
         cut_points.append(lines[k].start())
+    limb = ""  # the letter of the last limb that opened a line of this paragraph
     for i in range(k + 1, len(lines)):
+        letter = _limb_letter(texts[i])
+        if letter and not _limb_follows(limb, letter, texts[: i + 1]):
+            continue  # "…; (b) reports" where "(a)" was inline: a wrap, not a new limb
+        if letter == "a" and _next_limb_inline(texts[i:]):
+            continue  # "(a) …; (b) …; and (c) …" run on in the text: the wrap put (a) first
         if _opens_block(texts[i - 1], texts[i], layout):
             cut_points.append(lines[i].start())
+            limb = letter or limb
     cut_points.append(len(piece.text))
     for a, b in itertools.pairwise(sorted(set(cut_points))):
         if piece.text[a:b].strip():
             yield piece.slice(a, b)
+
+
+def _limb_letter(line: str) -> str:
+    marker = parse_marker(line)
+    return marker.value if marker is not None and marker.kind == "limb" else ""
+
+
+def _next_limb_inline(rest: list[str]) -> bool:
+    """Does limb (b) come inside a line, not at the start of one, after an (a) at a line's
+    start?"""
+    starts = any(_limb_letter(t) == "b" for t in rest[1:])
+    inline = re.search(r"[\s;:,]\(b\)\s", " " + " ".join(rest)[3:])
+    return bool(inline) and not starts
+
+
+def _limb_follows(last: str, letter: str, lines: list[str]) -> bool:
+    """A lettered limb opens a line of its own when it is (a), or the letter after the last
+    limb that did; a later letter whose (a) stood inside a line is a wrap of that line."""
+    if letter == "a" or (last and len(last) == 1 and ord(letter) == ord(last) + 1):
+        return True
+    # the paragraph's first line may be the limb before (its block opened the paragraph)
+    first = _limb_letter(lines[0])
+    return not last and bool(first) and len(first) == 1 and ord(letter) == ord(first) + 1
 
 
 def _opens_block(prev: str, line: str, layout: Layout) -> bool:
@@ -320,14 +350,30 @@ def is_heading_line(line: str) -> bool:
     return bool(content) and all(w[0].isupper() for w in content)
 
 
+# a word hyphenated at a line's end ("organi-\nzation"); not a suspended hyphen before a
+# conjunction ("civil society-\nand government-led")
+HYPHENATED = re.compile(r"(?<=[a-z])-\n[ \t]*(?=[a-z])(?!(?:and|or|nor|to)\b)")
+
+
 def _join_lines(piece: MappedText) -> tuple[str, int, int]:
     """Join hard-wrapped lines, rejoining words hyphenated across a line break."""
-    t = piece.sub(re.compile(r"(?<=[a-z])-\n[ \t]*(?=[a-z])"), "")
+    t = piece.sub(HYPHENATED, "")
     t = t.sub(re.compile(r"[ \t]*\n[ \t]*"), " ")
     stripped = t.text.strip()
     lead = len(t.text) - len(t.text.lstrip())
     s, e = t.span(lead, lead + len(stripped))
     return stripped, s, e
+
+
+def _mark_breaks(items: list[Paragraph], raw: str) -> list[Paragraph]:
+    """Mark each block that follows a page break straight after a block of text (after a
+    page-bottom note, what follows the break goes on with the note or the page)."""
+    return [
+        replace(p, after_break=True)
+        if n and not items[n - 1].footnote and page_break_between(raw, items[n - 1].end, p.start)
+        else p
+        for n, p in enumerate(items)
+    ]
 
 
 def _repair_breaks(items: list[Paragraph], raw: str) -> list[Paragraph]:
@@ -339,18 +385,31 @@ def _repair_breaks(items: list[Paragraph], raw: str) -> list[Paragraph]:
     """
     merged: list[Paragraph] = []
     pending_notes: list[Paragraph] = []
+    pulled = False  # the last merge took a line that looked like a title across a page break
     for b in items:
         if b.footnote and merged and _open(merged[-1]):
             pending_notes.append(b)
             continue
-        if merged and _open(merged[-1]) and _continues(b) and not b.footnote:
+        rest = pulled and b.attached and parse_marker(b.text) is None
+        pulled = False
+        if (
+            merged
+            and _open(merged[-1])
+            and not b.footnote
+            and (_continues(b) or _across_page_break(raw, merged[-1], b) or rest)
+        ):
             last = merged[-1]
+            # "…System for" | page break | "Integral Family Development (DIF) and the Child
+            # Protection" (cut off as a title) | "Offices …": the rest of that line's paragraph
+            pulled = is_heading_line(b.text)
             # a bold paragraph a page break cut opens its bold on one side, closes it on the other
             bold = last.emphasized or _is_emphasized(_raw_lines(raw, last.start, b.end))
             # "situ-" | page break | "ation": a word hyphenated across the break
             joined = (
                 f"{last.text[:-1]}{b.text}"
-                if re.search(r"[a-z]-$", last.text) and b.text[:1].islower()
+                if re.search(r"[a-z]-$", last.text)
+                and re.match(r"[a-z]", b.text)
+                and not re.match(r"(?:and|or|nor|to)\b", b.text)
                 else f"{last.text} {b.text}"
             )
             merged[-1] = Paragraph(joined, last.start, b.end, bold, attached=last.attached)
@@ -363,6 +422,30 @@ def _repair_breaks(items: list[Paragraph], raw: str) -> list[Paragraph]:
         pending_notes = []
     merged.extend(pending_notes)
     return merged
+
+
+def _across_page_break(raw: str, last: Paragraph, b: Paragraph) -> bool:
+    """Does page furniture stand between an unfinished block and the next, which then goes
+    on with its sentence? (After '…System for', even a line in title case goes on.)"""
+    if parse_marker(b.text) is not None:
+        return False
+    words = last.text.split()
+    dangling = bool(words) and words[-1].lower() in SMALL_WORDS
+    if is_heading_line(b.text) and not dangling:
+        return False
+    return page_break_between(raw, last.end, b.start)
+
+
+FURNITURE_LINES = (PAGE_NUMBER_LINE, SYMBOL_LINE, JOB_NUMBER_LINE)
+
+
+def page_break_between(raw: str, end: int, start: int) -> bool:
+    """Does page furniture (a page number, a document symbol, a job number) stand in the
+    source between two blocks: a page break?"""
+    gap = raw[end:start]
+    if "\f" in gap:
+        return True
+    return any(rx.search(gap) for rx in FURNITURE_LINES)
 
 
 def _open(b: Paragraph) -> bool:

@@ -30,6 +30,7 @@ class Block:
     parent: int = -1
     heading: bool = False
     attached: bool = False  # cut from the block before by a line break, not a blank line
+    after_break: bool = False  # page furniture stands between it and the block before
 
     @property
     def body(self) -> str:
@@ -59,7 +60,7 @@ def build_outline(raw: str) -> Outline:
     )
     heads = _page_heads(paragraphs)
     body = [
-        Block(b.text, b.start, b.end, b.emphasized, attached=b.attached)
+        Block(b.text, b.start, b.end, b.emphasized, attached=b.attached, after_break=b.after_break)
         for b in paragraphs
         if not b.footnote and not _is_contents(b.text) and b.text not in heads
     ]
