@@ -15,7 +15,7 @@ from typing import Any
 from .dates import ISO_DATE, valid_iso
 from .documents import ROLES, Role
 from .errors import ManifestError
-from .ingest import unreadable
+from .files import read_regular, unreadable
 from .safetext import visible_controls
 
 MANIFEST_NAME = "corpus.toml"
@@ -23,7 +23,7 @@ MANIFEST_NAME = "corpus.toml"
 
 def read_manifest_bytes(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        return read_regular(path)
     except OSError as e:
         raise unreadable(path, e) from None
 
@@ -64,6 +64,10 @@ def read_manifest(path: Path, data: bytes, files: list[Path]) -> dict[str, Docum
         data_ = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as e:
         raise ManifestError(f"{path}: not valid TOML ({e}); fix the syntax") from None
+    except RecursionError:
+        raise ManifestError(
+            f"{path}: nested too deeply to be a manifest; a value is a string or a list of strings"
+        ) from None
     _check_top_level(path, raw, data_)
     names = {p.name for p in files}
     entries: dict[str, DocumentEntry] = {}

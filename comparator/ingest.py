@@ -7,7 +7,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from . import extract_cache, safetext
+from . import extract_cache, files, safetext
 from .errors import InputError
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -57,37 +57,30 @@ def read_text(
 
 
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The file's bytes, after checking it exists, is supported, fits and can be read."""
+    """The file's bytes, after checking it exists, is supported, is a regular file (never a
+    pipe, device or folder), fits and can be read."""
     if not path.exists():
         raise InputError(f"{path}: no such file; check the path or the corpus manifest")
     if not supported(path):
         kinds = ", ".join(SUPPORTED_SUFFIXES)
         raise InputError(f"{path}: unsupported file type '{path.suffix}'; supported: {kinds}")
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"{path}: file is {size // 1_048_576} MiB, over the "
-                f"{max_bytes // 1_048_576} MiB limit; "
-                "raise it with --max-file-mb or split the file"
-            )
-        return path.read_bytes()
+        return files.read_regular(path, max_bytes)
+    except files.FileTooLarge as e:
+        raise InputError(
+            f"{path}: file is {e.size // 1_048_576} MiB, over the "
+            f"{max_bytes // 1_048_576} MiB limit; "
+            "raise it with --max-file-mb or split the file"
+        ) from None
     except OSError as e:
-        raise unreadable(path, e) from None
-
-
-def unreadable(path: Path, e: OSError) -> InputError:
-    return InputError(
-        f"{path}: cannot read ({(e.strerror or str(e)).lower()}); fix its permissions "
-        "or remove it from the corpus"
-    )
+        raise files.unreadable(path, e) from None
 
 
 def _convert(path: Path, suffix: str, data: bytes, max_bytes: int) -> str:
     if suffix == ".pdf":
         from .pdftext import pdf_to_text
 
-        return pdf_to_text(path)
+        return pdf_to_text(path, data)
     if suffix == ".docx":
         return _docx_text(path, max_bytes)
     return _html_text(path, data)

@@ -17,6 +17,9 @@ LONE_CR = re.compile(r"\r")
 # C0 controls other than tab, newline and the page breaks PDF text uses, DEL, and C1 controls
 # (U+0080-U+009F; U+009B is CSI, U+009D OSC to some terminals).
 CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\x80-\x9f]")
+# Bytes of a file name that are not UTF-8 reach Python as lone surrogates (PEP 383); they
+# cannot be written to a manifest, a CSV or a UTF-8 terminal.
+SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def unify_line_ends(text: str) -> str:
@@ -42,3 +45,14 @@ def clean(text: str) -> str:
 
 def has_controls(text: str) -> bool:
     return bool(CONTROL.search(text)) or "\r" in text or "\n" in text or "\t" in text
+
+
+def undecodable(name: str) -> bool:
+    """A file name (or path) holding bytes that are not UTF-8."""
+    return bool(SURROGATE.search(name))
+
+
+def shown_name(name: str) -> str:
+    """A file name or path as it can be printed: line ends and controls as pictures, bytes
+    that are not UTF-8 as U+FFFD."""
+    return visible_controls(SURROGATE.sub("\ufffd", name.replace("\n", "␤").replace("\r", "␍")))

@@ -1,0 +1,409 @@
+"""Hostile input, second round (issue 24): each kind through the public surface (the CLI, in
+process or as a subprocess), as a new user or an attacker would meet it.
+
+Kinds 2, 4 and the segmentation shapes of kind 7 are tested with the segmenter's rewrite
+(issue 21); report.html (kind 1) is checked in a real browser in test_html_report.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from comparator.cli import cli
+
+from .conftest import MINI
+from .test_hostile import FAKE, LETTER, REPLY, assert_one_error, make, run, the_run
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Fail, rather than hang the suite, when a read blocks (a named pipe)."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError(f"still blocked after {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def invoke(*args: str) -> Result:
+    with deadline(60):
+        return CliRunner().invoke(cli, list(args))
+
+
+def cli_process(
+    *args: str, env: dict[str, str] | None = None, **kw: object
+) -> subprocess.CompletedProcess[str]:
+    """`comparator ARGS` in a child process: what a shell user sees, streams included."""
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "comparator.cli", *args],
+        capture_output="stdout" not in kw,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, **(env or {})},
+        **kw,
+    )
+
+
+def a_run(tmp_path: Path) -> Path:
+    result = run(tmp_path, MINI)
+    assert result.exit_code == 0, result.output
+    return the_run(tmp_path)
+
+
+def no_run_folder(tmp_path: Path) -> bool:
+    return not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("run-*"))
+
+
+# --- 9. export --force replaces only regular files ----------------------------------------
+
+
+def _device_or_pipe(path: Path, kind: str) -> None:
+    if kind == "fifo":
+        os.mkfifo(path)
+        return
+    try:  # a copy of /dev/null (1, 3): what `--to /dev/null --force` met as root
+        os.mknod(path, 0o666 | 0o020000, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("making a device node needs root")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "{run}", "--format", "json", "--to", "{dest}", "--force"],
+        ["export", "{run}", "--format", "csv", "--to", "{dest}", "--force"],
+        ["segment", str(MINI), "--csv", "{dest}", "--force"],
+    ],
+    ids=["export-json", "export-csv", "segment-csv"],
+)
+def test_force_never_replaces_a_device_or_pipe(
+    tmp_path: Path, kind: str, command: list[str]
+) -> None:
+    run_dir = a_run(tmp_path)
+    dest = tmp_path / "target.csv"
+    _device_or_pipe(dest, kind)
+    before = dest.stat()
+    args = [a.format(run=run_dir, dest=dest) for a in command]
+    assert_one_error(invoke(*args), str(dest), "not a regular file")
+    after = dest.stat()
+    assert (after.st_mode, after.st_ino, after.st_rdev) == (
+        before.st_mode,
+        before.st_ino,
+        before.st_rdev,
+    )
+
+
+def test_force_still_replaces_a_regular_file(tmp_path: Path) -> None:
+    run_dir = a_run(tmp_path)
+    dest = tmp_path / "out.json"
+    dest.write_text("old")
+    assert invoke("export", str(run_dir), "--format", "json", "--to", str(dest), "--force")
+    assert json.loads(dest.read_text())["concerns"]
+
+
+# --- 10. special files: only regular files are read ----------------------------------------
+
+
+def _corpus_with_fifo(tmp_path: Path) -> tuple[list[str], str]:
+    corpus = make(tmp_path, {"reply.md": REPLY})
+    os.mkfifo(corpus / "letter.md")
+    return [str(corpus)], "letter.md"
+
+
+def _fifo_named(tmp_path: Path) -> tuple[list[str], str]:
+    corpus = make(tmp_path, {"reply.md": REPLY})
+    os.mkfifo(tmp_path / "letter.md")
+    return [str(tmp_path / "letter.md"), str(corpus / "reply.md")], "letter.md"
+
+
+def _fifo_config(tmp_path: Path) -> tuple[list[str], str]:
+    os.mkfifo(tmp_path / "settings.toml")
+    return [str(MINI), "--config", str(tmp_path / "settings.toml")], "settings.toml"
+
+
+def _fifo_corrections(tmp_path: Path) -> tuple[list[str], str]:
+    os.mkfifo(tmp_path / "fixes.csv")
+    return [str(MINI), "--corrections", str(tmp_path / "fixes.csv")], "fixes.csv"
+
+
+def _folder_corrections(tmp_path: Path) -> tuple[list[str], str]:
+    (tmp_path / "fixes").mkdir()
+    return [str(MINI), "--corrections", str(tmp_path / "fixes")], "fixes"
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        _corpus_with_fifo,
+        _fifo_named,
+        _fifo_config,
+        _fifo_corrections,
+        _folder_corrections,
+    ],
+    ids=[
+        "fifo-in-the-corpus",
+        "fifo-named",
+        "fifo-config",
+        "fifo-corrections",
+        "folder-corrections",
+    ],
+)
+def test_special_files_are_refused_with_one_error_line(tmp_path: Path, setup) -> None:  # type: ignore[no-untyped-def]
+    args, name = setup(tmp_path)
+    result = invoke("run", *args, *FAKE, "--out", str(tmp_path / "out"), "--cache",
+                    str(tmp_path / "emb"))  # fmt: skip
+    line = assert_one_error(result, name)
+    assert "not a regular file" in line, line
+    assert no_run_folder(tmp_path)
+
+
+def _memory_cap() -> None:
+    import resource
+
+    cap = 3 * 1024**3  # a read that never ends fails here, not in the machine's memory
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+
+def test_a_link_to_dev_zero_is_refused(tmp_path: Path) -> None:
+    corpus = make(tmp_path, {"reply.md": REPLY})
+    (tmp_path / "letter.md").symlink_to("/dev/zero")
+    done = cli_process(
+        "run", str(tmp_path / "letter.md"), str(corpus / "reply.md"), *FAKE, "--out",
+        str(tmp_path / "out"), "--cache", str(tmp_path / "emb"), preexec_fn=_memory_cap,
+    )  # fmt: skip
+    lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
+    assert done.returncode != 0 and len(lines) == 1, done.stderr[-2000:]
+    assert lines[0].startswith("Error: ") and "letter.md" in lines[0]
+    assert "not a regular file" in lines[0] and no_run_folder(tmp_path)
+
+
+@pytest.mark.parametrize("name", ["concerns.csv", "manifest.json"])
+def test_a_run_file_that_is_a_pipe_is_refused(tmp_path: Path, name: str) -> None:
+    run_dir = a_run(tmp_path)
+    (run_dir / name).unlink()
+    os.mkfifo(run_dir / name)
+    for args in (["show", str(run_dir)], ["export", str(run_dir), "--to", "-"]):
+        assert_one_error(invoke(*args), name, "not a regular file")
+
+
+def test_a_cache_file_that_is_a_pipe_is_rebuilt(tmp_path: Path) -> None:
+    run_dir = a_run(tmp_path)
+    before = (run_dir / "concerns.csv").read_bytes()
+    (folder,) = (tmp_path / "emb").glob("comparator-fake-*")
+    shard = next(iter(folder.glob("*.npz")))
+    shard.unlink()
+    os.mkfifo(shard)
+    with deadline(60):
+        again = run(tmp_path, MINI, "--force")
+    assert again.exit_code == 0, again.output
+    assert "Warning: " in again.output and "embedding cache" in again.output
+    assert (the_run(tmp_path) / "concerns.csv").read_bytes() == before
+
+
+# --- 13. tracebacks: each case is one Error: line --------------------------------------------
+
+PAGE_TEXT = "BT /F1 12 Tf 72 720 Td (Please provide information on the detention.) Tj ET"
+
+
+def _pdf(objects: list[str]) -> bytes:
+    out = [b"%PDF-1.4\n"]
+    at = len(out[0])
+    offsets = []
+    for n, body in enumerate(objects, 1):
+        chunk = f"{n} 0 obj\n{body}\nendobj\n".encode()
+        offsets.append(at)
+        out.append(chunk)
+        at += len(chunk)
+    xref = [f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n"]
+    xref += [f"{o:010d} 00000 n \n" for o in offsets]
+    xref.append(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{at}\n%%EOF\n")
+    return b"".join(out) + "".join(xref).encode()
+
+
+def _pdf_with_page_tree(depth: int, loop: bool = False) -> bytes:
+    """A one-page PDF whose page sits under `depth` nested page-tree nodes (objects 5…);
+    with `loop`, the innermost node lists the root among its kids."""
+    objects = [
+        "<< /Type /Catalog /Pages 5 0 R >>",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Length {len(PAGE_TEXT)} >>\nstream\n{PAGE_TEXT}\nendstream",
+        f"<< /Type /Page /Parent {4 + depth} 0 R /MediaBox [0 0 612 792] /Contents 3 0 R "
+        "/Resources << /Font << /F1 2 0 R >> >> >>",
+    ]
+    for k in range(depth):
+        kids = f"{6 + k} 0 R" if k < depth - 1 else ("5 0 R 4 0 R" if loop else "4 0 R")
+        parent = f"/Parent {4 + k} 0 R " if k else ""
+        objects.append(f"<< /Type /Pages {parent}/Kids [{kids}] /Count 1 >>")
+    return _pdf(objects)
+
+
+def test_the_pdf_helper_makes_a_readable_pdf(tmp_path: Path) -> None:
+    from comparator.ingest import read_text
+
+    (tmp_path / "ok.pdf").write_bytes(_pdf_with_page_tree(3))
+    assert "detention" in read_text(tmp_path / "ok.pdf")[0]
+
+
+@pytest.mark.parametrize("loop", [False, True], ids=["deep", "looping"])
+def test_a_pdf_page_tree_that_cannot_be_walked_is_one_error_line(
+    tmp_path: Path, loop: bool
+) -> None:
+    pdf = _pdf_with_page_tree(2 if loop else 5000, loop)
+    corpus = make(tmp_path, {"letter.pdf": pdf, "reply.md": REPLY})
+    assert_one_error(run(tmp_path, corpus), "letter.pdf")
+
+
+def test_a_file_name_that_is_not_utf8_is_one_error_line(tmp_path: Path) -> None:
+    corpus = make(tmp_path, {"letter.md": LETTER, "reply.md": REPLY})
+    with open(os.path.join(os.fsencode(corpus), b"upd\xffate.md"), "wb") as fh:
+        fh.write((MINI / "update.md").read_bytes())
+    line = assert_one_error(run(tmp_path, corpus), "upd\ufffdate.md", "not valid UTF-8", "rename")
+    assert no_run_folder(tmp_path) and "\udcff" not in line
+
+
+def test_a_deeply_nested_corpus_toml_is_one_error_line(tmp_path: Path) -> None:
+    manifest = b'[[document]]\nfile = "letter.md"\ntitle = ' + b"[" * 5000 + b"]" * 5000 + b"\n"
+    corpus = make(tmp_path, {"letter.md": LETTER, "reply.md": REPLY, "corpus.toml": manifest})
+    assert_one_error(run(tmp_path, corpus), "corpus.toml", "nested too deeply")
+
+
+@pytest.mark.parametrize("gold", ["empty", "folder"])
+def test_eval_gold_that_is_empty_or_a_folder_is_one_error_line(tmp_path: Path, gold: str) -> None:
+    run_dir = a_run(tmp_path)
+    path = tmp_path / "gold.csv"
+    if gold == "empty":
+        path.write_bytes(b"")
+    else:
+        path.mkdir()
+    assert_one_error(invoke("eval", str(run_dir), "--gold", str(path)), "gold.csv")
+    assert_one_error(invoke("eval", str(run_dir), "--corrections", str(path)), "gold.csv")
+
+
+def test_an_ascii_terminal_gets_the_report_not_a_traceback(tmp_path: Path) -> None:
+    run_dir = a_run(tmp_path)
+    done = cli_process("show", str(run_dir), env={"PYTHONIOENCODING": "ascii"})
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert "comparator run" in done.stdout and done.stdout.isascii()
+
+
+@pytest.mark.parametrize("where", ["closed", "dev-full"])
+@pytest.mark.parametrize(
+    "command", [["show", "{run}"], ["show", "{run}", "--format", "csv"], ["config"]]
+)
+def test_output_that_cannot_be_written_is_one_error_line(
+    tmp_path: Path, where: str, command: list[str]
+) -> None:
+    run_dir = a_run(tmp_path)
+    args = [a.format(run=run_dir) for a in command]
+    with open("/dev/full", "w") as full:
+        if where == "closed":
+            done = cli_process(*args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               preexec_fn=lambda: os.close(1))  # fmt: skip
+        else:
+            done = cli_process(*args, stdout=full, stderr=subprocess.PIPE)
+    lines = [ln for ln in done.stderr.splitlines() if ln.strip()]
+    assert done.returncode != 0
+    assert len(lines) == 1 and lines[0].startswith("Error: "), done.stderr
+    assert "standard output" in lines[0]
+
+
+# --- 14. low memory is not "not installed" ------------------------------------------------
+
+
+class _Unloadable:
+    """A meta-path finder: importing sentence-transformers fails as it does when memory is
+    short (a shared library that cannot be mapped, or a MemoryError)."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if name.split(".")[0] == "sentence_transformers":
+            raise self.error
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        ImportError("libtorch_cpu.so: failed to map segment from shared object"),
+        MemoryError(),
+    ],
+    ids=["shared-library-not-mapped", "memory-error"],
+)
+def test_low_memory_is_not_reported_as_a_missing_package(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: BaseException
+) -> None:
+    for name in [m for m in sys.modules if m.split(".")[0] == "sentence_transformers"]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setattr(sys, "meta_path", [_Unloadable(error), *sys.meta_path])
+    result = CliRunner().invoke(
+        cli, ["run", str(MINI), "--out", str(tmp_path / "out"), "--cache", str(tmp_path / "e")]
+    )
+    line = assert_one_error(result, "memory")
+    assert "not installed" not in line
+
+
+def test_a_missing_library_is_still_reported_as_not_installed() -> None:
+    from comparator.embed import import_failure
+
+    missing = ModuleNotFoundError("No module named 'torch'", name="torch")
+    assert "torch is not installed" in import_failure(missing)
+    assert "not installed" not in import_failure(ModuleNotFoundError("x", name="numpy.linalg"))
+
+
+# --- 8. terminal escapes from a shared run folder -------------------------------------------
+
+ESCAPES = "\x1b[2J\x1b]0;pwned\x07\x1b]8;;http://evil\x1b\\link\x1b]8;;\x1b\\ \x9b31m"
+
+
+def _rehash(run_dir: Path) -> None:
+    """What someone sharing the folder does after an edit: the manifest's hashes updated."""
+    path = run_dir / "manifest.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for name in data["outputs"]:
+        data["outputs"][name] = hashlib.sha256((run_dir / name).read_bytes()).hexdigest()
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+def test_escapes_planted_in_a_shared_run_folder_never_reach_the_terminal(tmp_path: Path) -> None:
+    run_dir = a_run(tmp_path)
+    concerns = (run_dir / "concerns.csv").read_text(encoding="utf-8")
+    concerns = concerns.replace("Publish monthly statistics", f"Publish {ESCAPES} statistics")
+    (run_dir / "concerns.csv").write_text(concerns, encoding="utf-8", newline="")
+    manifest = json.loads((run_dir / "manifest.json").read_text(encoding="utf-8"))
+    manifest["corpus_name"] = f"mini{ESCAPES}"
+    manifest["inputs"][0]["title"] = f"Letter {ESCAPES}"
+    manifest["warnings"] = [f"a note {ESCAPES}"]
+    (run_dir / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    _rehash(run_dir)
+    concern = next(line.split(",")[0] for line in concerns.splitlines() if "statistics" in line)
+    outputs = [
+        invoke("show", str(run_dir)),
+        invoke("show", str(run_dir), "--detail", concern),
+        invoke("show", str(run_dir), "--format", "csv"),
+        invoke("show", str(run_dir), "--format", "json"),
+        invoke("export", str(run_dir), "--to", "-"),
+    ]
+    for result in outputs:
+        assert result.exit_code == 0, result.output
+        assert not any(c in result.output for c in "\x1b\x9b\x07"), repr(result.output[:300])
+    assert "␛" in outputs[1].output  # made visible, not dropped
