@@ -16,7 +16,7 @@ from .dates import ISO_DATE, valid_iso
 from .documents import ROLES, Role
 from .errors import ManifestError
 from .files import read_regular, unreadable
-from .safetext import visible_controls
+from .safetext import normal_form, visible_controls
 
 MANIFEST_NAME = "corpus.toml"
 
@@ -75,9 +75,7 @@ def read_manifest(path: Path, data: bytes, files: list[Path]) -> dict[str, Docum
     for i, table in enumerate(data_.get("document", [])):
         _check_entry(path, raw, i, table, names)
         clean: dict[str, Any] = {
-            k: tuple(visible_controls(str(x)) for x in v)
-            if k == "in_reply_to"
-            else visible_controls(str(v))
+            k: tuple(_text(x) for x in v) if k == "in_reply_to" else _text(v, k != "file")
             for k, v in table.items()
         }
         entry = DocumentEntry(**clean)
@@ -86,6 +84,13 @@ def read_manifest(path: Path, data: bytes, files: list[Path]) -> dict[str, Docum
         if entry.id is not None:
             owners[entry.id] = entry.file
     return entries
+
+
+def _text(value: object, normal: bool = True) -> str:
+    """A value as the documents' text is (composed Unicode, no control characters); a file
+    name as it is on disk."""
+    text = str(value)
+    return visible_controls(normal_form(text) if normal else text)
 
 
 def _check_top_level(path: Path, raw: str, data: dict[str, object]) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +27,9 @@ def read_text(
     """Return the file's text and any warnings about how it was decoded.
 
     PDF, Word and HTML files are converted to paragraph text; the result is cached under
-    `cache` by the file's sha256, and checked against its own hash when it is read back.
-    Every text passes through `safetext.clean` (LF line ends, no control characters).
+    `cache` by the file's sha256 and the extractor's (so a newer extractor never gets an
+    older one's text), and checked against its own hash when it is read back. Every text
+    passes through `safetext.clean` (NFC, LF line ends, no invisible or control characters).
 
     Raises:
         InputError: missing, empty, binary, too large, unreadable or unsupported files.
@@ -38,7 +41,7 @@ def read_text(
         return safetext.clean(text), notes
     if not data.strip():
         raise InputError(f"{path}: file is empty; remove it from the corpus or add its text")
-    source = hashlib.sha256(data).hexdigest()
+    source = hashlib.sha256(_extractor() + data).hexdigest()
     warnings: list[str] = []
     if cache is not None:
         cached, problem = extract_cache.read(cache, source)
@@ -54,6 +57,16 @@ def read_text(
         if problem:
             warnings.append(f"{path}: {problem}")
     return text, warnings
+
+
+@lru_cache(maxsize=1)
+def _extractor() -> bytes:
+    """What turns a file into text: the source of this module and of the PDF and text
+    cleaning it uses."""
+    digest = hashlib.sha256()
+    for module in ("ingest.py", "pdftext.py", "safetext.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.digest()
 
 
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -223,16 +236,54 @@ def _decode_text(path: Path, data: bytes) -> tuple[str, list[str]]:
                 f"{path}: looks like a binary file, not text; export it as .txt or .md"
             )
     if text is None:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text, encoding = _detect(path, data)
-            warnings.append(
-                f"{path}: not UTF-8; decoded as {encoding}. Re-save as UTF-8 to be sure"
-            )
+        text, note = _decode_8bit(path, data)
+        warnings += [note] if note else []
     if not text.strip():
         raise InputError(f"{path}: file is empty; remove it from the corpus or add its text")
     return text, warnings
+
+
+# A well-formed UTF-8 sequence of two to four bytes (RFC 3629): text in another 8-bit
+# encoding almost never holds one, so each is evidence that the file is UTF-8.
+UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+# Accented letters are a minority of a Western European text's letters; text in a
+# Cyrillic, Greek or Arabic code page read as Windows-1252 is made of nothing else.
+LATIN_ACCENT_SHARE = 0.3
+
+
+def _decode_8bit(path: Path, data: bytes) -> tuple[str, str]:
+    """UTF-8; UTF-8 with its few bad bytes replaced (when well-formed sequences outnumber
+    them: a damaged UTF-8 file, not another encoding); Windows-1252 for Western text (a
+    letter saved by Windows, too short for a detector to tell its code page from a rare
+    one's); else what the detector finds. The text, and what the user should know."""
+    try:
+        return data.decode("utf-8"), ""
+    except UnicodeDecodeError:
+        pass
+    replaced = data.decode("utf-8", errors="replace")
+    bad = replaced.count("\ufffd") - data.count("\ufffd".encode())
+    if len(UTF8_SEQUENCE.findall(data)) >= bad:
+        return replaced, (
+            f"{path}: {bad} byte sequence(s) not UTF-8 in an otherwise UTF-8 file, each "
+            "shown as �; re-save it as UTF-8 to be sure"
+        )
+    western = _as_windows_1252(data)
+    text, encoding = (western, "cp1252") if western is not None else _detect(path, data)
+    return text, f"{path}: not UTF-8; decoded as {encoding}. Re-save as UTF-8 to be sure"
+
+
+def _as_windows_1252(data: bytes) -> str | None:
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:  # a byte Windows-1252 leaves undefined
+        return None
+    letters = [ch for ch in text if ch.isalpha()]
+    accented = sum(not ch.isascii() for ch in letters)
+    return text if accented <= LATIN_ACCENT_SHARE * max(1, len(letters)) else None
 
 
 def _decode_by_bom(data: bytes) -> str | None:

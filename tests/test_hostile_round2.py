@@ -407,3 +407,161 @@ def test_escapes_planted_in_a_shared_run_folder_never_reach_the_terminal(tmp_pat
         assert result.exit_code == 0, result.output
         assert not any(c in result.output for c in "\x1b\x9b\x07"), repr(result.output[:300])
     assert "␛" in outputs[1].output  # made visible, not dropped
+
+
+# --- 5. a keyed answer in the ask's words; NFD and NFC -------------------------------------
+
+ASKS = [
+    "Publish monthly statistics on immigration detention in Zürich, Genève and Besançon, "
+    "broken down by age.",
+    "End the detention of children in the centres of Zürich, Genève and Besançon.",
+    "Guarantee access to free legal aid for every detained asylum seeker in Zürich, Genève "
+    "and Besançon.",
+]
+# 1 and 3 answer in the ask's own words, in the reply's voice; 2 quotes the ask back (an
+# imperative, word for word) before its answer: the quote is a restatement, never evidence
+ANSWERS = [
+    "1. Monthly statistics on immigration detention in Zürich, Genève and Besançon are "
+    "published, broken down by age.",
+    f"2. {ASKS[1]}\n\nThe Government will not end the detention of children while families "
+    "are assessed.",
+    "3. Access to free legal aid is guaranteed to every detained asylum seeker in Zürich, "
+    "Genève and Besançon.",
+]
+
+
+def _keyed_exchange(tmp_path: Path, name: str, letter_form: str, reply_form: str) -> Path:
+    import unicodedata
+
+    items = "\n".join(f"{n}. {a}" for n, a in enumerate(ASKS, 1))
+    letter = f"Letter on detention\n\nWe urge the Government to:\n\n{items}\n"
+    reply = "Reply of the Ministry\n\nThank you for your letter.\n\n" + "\n\n".join(ANSWERS)
+    return make(
+        tmp_path,
+        {
+            "letter.md": unicodedata.normalize(letter_form, letter).encode(),
+            "reply.md": unicodedata.normalize(reply_form, reply + "\n").encode(),
+            "corpus.toml": b'[[document]]\nfile = "letter.md"\nrole = "request"\n'
+            b'[[document]]\nfile = "reply.md"\nrole = "reply"\n',
+        },
+        name,
+    )
+
+
+def _verdicts(tmp_path: Path, corpus: Path) -> list[tuple[str, str, str]]:
+    from comparator.export import read_concerns
+
+    result = run(tmp_path, corpus, "--out", str(tmp_path / f"out-{corpus.name}"))
+    assert result.exit_code == 0, result.output
+    (run_dir,) = (tmp_path / f"out-{corpus.name}").glob("run-*")
+    rows = read_concerns(run_dir / "concerns.csv")
+    return [(r.concern_id, r.verdict.value, r.reply_passage_id) for r in rows]
+
+
+def test_a_keyed_answer_in_the_asks_words_is_the_answer(tmp_path: Path) -> None:
+    from comparator.export import read_concerns
+
+    result = run(tmp_path, _keyed_exchange(tmp_path, "c", "NFC", "NFC"))
+    assert result.exit_code == 0, result.output
+    rows = {r.number: r for r in read_concerns(the_run(tmp_path) / "concerns.csv")}
+    for number in ("1", "3"):
+        assert rows[number].verdict.value == "answered", rows[number]
+        assert rows[number].evidence_sentence.startswith(f"{number}. "), rows[number]
+    assert "will not end" in rows["2"].evidence_sentence  # the quote-back is not evidence
+
+
+@pytest.mark.parametrize(("letter", "reply"), [("NFD", "NFD"), ("NFC", "NFD"), ("NFD", "NFC")])
+def test_decomposed_unicode_gives_the_same_verdicts(
+    tmp_path: Path, letter: str, reply: str
+) -> None:
+    composed = _verdicts(tmp_path, _keyed_exchange(tmp_path, "nfc", "NFC", "NFC"))
+    other = _verdicts(tmp_path, _keyed_exchange(tmp_path, "other", letter, reply))
+    assert other == composed
+
+
+# --- 11. encodings ------------------------------------------------------------------------
+
+UTF8_LETTER = LETTER.replace(
+    b"Publish monthly statistics", "Publish the comité’s été statistics".encode()
+)
+
+
+def _decoded(tmp_path: Path, data: bytes) -> tuple[str, str]:
+    from comparator.corpus import load_corpus
+
+    corpus = load_corpus(make(tmp_path, {"letter.txt": data, "reply.md": REPLY}))
+    (letter,) = [d for d in corpus.documents if d.name == "letter.txt"]
+    return letter.text, " ".join(letter.warnings)
+
+
+def test_a_few_bad_bytes_in_utf8_are_replaced_and_counted(tmp_path: Path) -> None:
+    damaged = UTF8_LETTER.replace(b"We urge", b"We\xff urge").replace(b"Dear", b"De\xc3ar")
+    result = run(tmp_path, make(tmp_path, {"letter.md": damaged, "reply.md": REPLY}))
+    assert result.exit_code == 0, result.output
+    warning = next(ln for ln in result.output.splitlines() if "letter.md" in ln)
+    assert warning.startswith("Warning: ") and "2 byte sequence(s) not UTF-8" in warning
+    (tmp_path / "x").mkdir()
+    text, _ = _decoded(tmp_path / "x", damaged)
+    assert "comité’s été" in text and "We\ufffd urge" in text
+
+
+def test_a_short_windows_letter_is_read_as_windows_1252(tmp_path: Path) -> None:
+    letter = (
+        "Dear Minister,\n\nWe write about the café’s closure – an “urgent” matter for the "
+        "comité.\n\n1. Please reopen the café in Zürich.\n\nRegards, José\n"
+    )
+    text, warning = _decoded(tmp_path, letter.encode("cp1252"))
+    assert text == letter and "decoded as cp1252" in warning
+
+
+def test_a_long_cyrillic_text_is_still_detected(tmp_path: Path) -> None:
+    letter = "Правительство должно освободить всех задержанных детей. " * 30
+    text, warning = _decoded(tmp_path, letter.encode("cp1251"))
+    assert text == letter and "cp1251" in warning
+
+
+# --- 12. invisible characters and odd line ends -----------------------------------------------
+
+THREE_ITEMS = (
+    "We urge the Government to:\n\n1. Release all children from immigration detention.\n\n"
+    "2. Publish monthly statistics on detention.\n\n3. Guarantee access to free legal aid.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        THREE_ITEMS.replace("2.", "2\u200b."),
+        THREE_ITEMS.replace("\n2.", "\n\u2060\u200b2."),
+        THREE_ITEMS.replace("statistics", "statis\u00adtics").replace("3.", "\ufeff3."),
+        THREE_ITEMS.replace("\n", "\u0085"),
+        THREE_ITEMS.replace("\n", "\u2028"),
+        THREE_ITEMS.replace("\n\n", "\u2029"),
+        THREE_ITEMS.replace("\n", "\x0b"),
+        THREE_ITEMS.replace("monthly statistics", "monthly\x0bstatistics"),
+        THREE_ITEMS.replace("Release all", "Release \u202eall\u202c"),
+    ],
+    ids=[
+        "zero-width-space-in-number",
+        "word-joiner-before-number",
+        "soft-hyphen-and-bom",
+        "NEL-line-ends",
+        "line-separators",
+        "paragraph-separators",
+        "vertical-tab-line-ends",
+        "vertical-tab-between-words",
+        "bidi-override",
+    ],
+)
+def test_invisible_characters_and_odd_line_ends_lose_no_item(tmp_path: Path, text: str) -> None:
+    from comparator.export import read_concerns
+
+    result = run(tmp_path, make(tmp_path, {"letter.txt": text.encode(), "reply.md": REPLY}))
+    assert result.exit_code == 0, result.output
+    rows = read_concerns(the_run(tmp_path) / "concerns.csv")
+    ours = [r for r in rows if r.request_doc == "letter.txt"]
+    assert [(r.number, " ".join(r.text.split())) for r in ours] == [
+        ("1", "Release all children from immigration detention."),
+        ("2", "Publish monthly statistics on detention."),
+        ("3", "Guarantee access to free legal aid."),
+    ]
