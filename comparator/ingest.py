@@ -7,7 +7,6 @@ import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from . import extract_cache, files, safetext
 from .errors import InputError
@@ -61,10 +60,10 @@ def read_text(
 
 @lru_cache(maxsize=1)
 def _extractor() -> bytes:
-    """What turns a file into text: the source of this module and of the PDF and text
-    cleaning it uses."""
+    """What turns a file into text: the source of this module, of the PDF, Word and HTML
+    readers and of the text cleaning."""
     digest = hashlib.sha256()
-    for module in ("ingest.py", "pdftext.py", "safetext.py"):
+    for module in ("ingest.py", "pdftext.py", "wordtext.py", "htmltext.py", "safetext.py"):
         digest.update((Path(__file__).parent / module).read_bytes())
     return digest.digest()
 
@@ -95,126 +94,19 @@ def _convert(path: Path, suffix: str, data: bytes, max_bytes: int) -> str:
 
         return pdf_to_text(path, data)
     if suffix == ".docx":
-        return _docx_text(path, max_bytes)
+        from .wordtext import docx_to_text
+
+        return docx_to_text(path, data, max_bytes)
     return _html_text(path, data)
 
 
-def _check_unpacked_size(path: Path, max_bytes: int) -> None:
-    """A Word file is a zip: refuse one that unpacks past the size limit (a zip bomb)
-    before any XML is parsed. Member sizes are the ones zipfile enforces while reading."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as z:
-            unpacked = sum(info.file_size for info in z.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as e:
-        raise InputError(f"{path}: not a readable Word file ({e}); re-save it as .docx") from None
-    if unpacked > max_bytes:
-        raise InputError(
-            f"{path}: Word file unpacks to {unpacked // 1_048_576} MiB, over the "
-            f"{max_bytes // 1_048_576} MiB limit; raise it with --max-file-mb if the file "
-            "is genuine, or re-save it as .docx"
-        )
-
-
-def _docx_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Paragraphs of a Word file; list items get a bullet or their number, tables a line a row."""
-    import zipfile
-
-    _check_unpacked_size(path, max_bytes)
-    try:
-        import docx
-        from docx.opc.exceptions import PackageNotFoundError
-        from lxml import etree
-
-        document = docx.Document(str(path))
-        return _docx_paragraphs(document)
-    except (
-        zipfile.BadZipFile,
-        KeyError,
-        ValueError,
-        PackageNotFoundError,
-        etree.LxmlError,
-        RecursionError,
-    ) as e:
-        reason = " ".join(str(e).split())[:120] or type(e).__name__
-        raise InputError(
-            f"{path}: not a readable Word file ({reason}); re-save it as .docx"
-        ) from None
-
-
-def _docx_paragraphs(document: Any) -> str:
-    out: list[str] = []
-    counter = 0
-    for para in document.paragraphs:
-        style = (para.style.name if para.style is not None else "") or ""
-        text = para.text.strip()
-        if not text:
-            continue
-        if "List Number" in style:
-            counter += 1
-            text = f"{counter}. {text}"
-        elif "List" in style:
-            text = f"● {text}"
-        else:
-            counter = 0
-        out.append(text)
-    for table in document.tables:
-        for row in table.rows:
-            out.append(" | ".join(cell.text.strip() for cell in row.cells))
-    return "\n\n".join(out) + "\n"
-
-
-BLOCK_TAGS = (
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "p",
-    "li",
-    "blockquote",
-    "td",
-    "th",
-    "dd",
-    "dt",
-    "pre",
-)
-
-
 def _html_text(path: Path, data: bytes) -> str:
-    """Visible text of a web page, a paragraph per block; list items keep bullets or numbers.
-    The page is decoded here, so the parser never guesses (and never logs a line)."""
-    import warnings
-
-    from bs4 import BeautifulSoup
+    """Visible text of a web page (see `htmltext`); the page is decoded here, so the parser
+    never guesses (and never logs a line)."""
+    from .htmltext import html_to_text
 
     markup, _ = _decode_text(path, data)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "looks like XML", "looks like a file name"
-        soup = BeautifulSoup(markup, "html.parser")
-    for tag in soup(["script", "style", "nav", "header", "footer", "noscript", "form", "sup"]):
-        tag.decompose()
-    out: list[str] = []
-    for el in soup.find_all(BLOCK_TAGS):
-        if el.find(BLOCK_TAGS):
-            continue
-        text = " ".join(el.get_text(" ").split())
-        if not text:
-            continue
-        if el.name == "li":
-            parent = el.find_parent(["ol", "ul"])
-            if parent is not None and parent.name == "ol":
-                items = [li for li in parent.find_all("li", recursive=False)]
-                number = items.index(el) + 1 if el in items else 1
-                text = f"{number}. {text}"
-            else:
-                text = f"● {text}"
-        out.append(text)
-    if not out:
-        raise InputError(f"{path}: no readable text in this HTML page; save it as text")
-    return "\n\n".join(out) + "\n"
+    return html_to_text(path, markup)
 
 
 BOMS = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import os
 import signal
@@ -565,3 +566,165 @@ def test_invisible_characters_and_odd_line_ends_lose_no_item(tmp_path: Path, tex
         ("2", "Publish monthly statistics on detention."),
         ("3", "Guarantee access to free legal aid."),
     ]
+
+
+# --- 3. Word: tables, tracked insertions, content controls, list numbering -------------------
+
+WORD_ASKS = [
+    "Publish monthly statistics on immigration detention.",
+    "End the detention of children in every centre.",
+    "Guarantee access to free legal aid for every detained asylum seeker.",
+    "Close the Southgate detention centre by the end of the year.",
+]
+WORD_REPLY = (
+    b"Reply of the Ministry\n\nRecommendation 1: Statistics are published every month.\n\n"
+    b"Recommendation 2: Children are no longer detained.\n\nRecommendation 3: Legal aid is "
+    b"free for all.\n\nRecommendation 4: The Southgate centre will close in June.\n"
+)
+
+
+def _word(build) -> bytes:  # type: ignore[no-untyped-def]
+    import docx
+
+    document = docx.Document()
+    build(document)
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def _numbered_list_with_revisions(document) -> None:  # type: ignore[no-untyped-def]
+    """Word's own numbering (the List Number style), item 2 a tracked insertion, item 3 in
+    content controls, a tracked deletion inside item 4."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    w, style = nsdecls("w"), '<w:pPr><w:pStyle w:val="ListNumber"/></w:pPr>'
+    stamp = 'w:author="A" w:date="2024-01-01T00:00:00Z"'
+    document.add_paragraph("We urge the Government to:")
+    end = document.element.body[-1]
+    for xml in (
+        f"<w:p {w}>{style}<w:r><w:t>{WORD_ASKS[0]}</w:t></w:r></w:p>",
+        f'<w:p {w}>{style}<w:ins w:id="1" {stamp}><w:r><w:t>{WORD_ASKS[1]}</w:t></w:r></w:ins>'
+        "</w:p>",
+        f'<w:sdt {w}><w:sdtPr/><w:sdtContent><w:p>{style}<w:r><w:t xml:space="preserve">'
+        "Guarantee access to </w:t></w:r><w:sdt><w:sdtContent><w:r><w:t>free legal aid</w:t>"
+        '</w:r></w:sdtContent></w:sdt><w:r><w:t xml:space="preserve"> for every detained '
+        "asylum seeker.</w:t></w:r></w:p></w:sdtContent></w:sdt>",
+        f'<w:p {w}>{style}<w:r><w:t>{WORD_ASKS[3]}</w:t></w:r><w:del w:id="2" {stamp}><w:r>'
+        "<w:delText> and reopen it as a prison</w:delText></w:r></w:del></w:p>",
+    ):
+        end.addprevious(parse_xml(xml))
+    document.add_paragraph("Yours sincerely,")
+
+
+def _matrix(document) -> None:  # type: ignore[no-untyped-def]
+    """A table of recommendations: a number column and the recommendation's text."""
+    document.add_paragraph("The Working Group recommends that the Government:")
+    table = document.add_table(rows=0, cols=2)
+    for n, ask in enumerate(WORD_ASKS, 1):
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = str(n), ask
+    document.add_paragraph("These recommendations reflect the position of the submitting States.")
+
+
+@pytest.mark.parametrize("build", [_numbered_list_with_revisions, _matrix], ids=["list", "table"])
+def test_word_files_lose_no_ask_and_keep_their_labels(tmp_path: Path, build) -> None:  # type: ignore[no-untyped-def]
+    from comparator.export import read_concerns
+
+    roles = (
+        b'[[document]]\nfile = "letter.docx"\nrole = "request"\n'
+        b'[[document]]\nfile = "reply.md"\nrole = "reply"\n'
+    )
+    corpus = make(
+        tmp_path, {"letter.docx": _word(build), "reply.md": WORD_REPLY, "corpus.toml": roles}
+    )
+    result = run(tmp_path, corpus)
+    assert result.exit_code == 0, result.output
+    rows = [r for r in read_concerns(the_run(tmp_path) / "concerns.csv")
+            if r.request_doc == "letter.docx"]  # fmt: skip
+    assert [(r.number, r.text) for r in rows] == [(str(n), a) for n, a in enumerate(WORD_ASKS, 1)]
+    assert [r.link for r in rows] == ["key"] * 4, [(r.number, r.link, r.reply_text) for r in rows]
+    assert "Southgate centre will close" in rows[3].reply_text  # linked by its own number
+
+
+def test_word_list_labels_follow_the_numbering_definitions() -> None:
+    from types import SimpleNamespace
+
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    from comparator.wordtext import _Numbering
+
+    levels = "".join(
+        f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+        f'<w:lvlText w:val="{text}"/></w:lvl>'
+        for i, (fmt, text) in enumerate(
+            [("decimal", "%1."), ("lowerLetter", "(%2)"), ("lowerRoman", "%3)"),
+             ("decimal", "%1.%2.%4")]
+        )
+    )  # fmt: skip
+    xml = (
+        f'<w:numbering {nsdecls("w")}><w:abstractNum w:abstractNumId="0">{levels}'
+        '</w:abstractNum><w:num w:numId="1"><w:abstractNumId w:val="0"/></w:num>'
+        '<w:num w:numId="2"><w:abstractNumId w:val="0"/><w:lvlOverride w:ilvl="0">'
+        '<w:startOverride w:val="115"/></w:lvlOverride></w:num></w:numbering>'
+    )
+    document = SimpleNamespace(part=SimpleNamespace(numbering_part=SimpleNamespace(
+        element=parse_xml(xml))))  # fmt: skip
+    numbering = _Numbering.of(document)
+    got = [numbering.label(n, level) for n, level in
+           [("1", 0), ("1", 1), ("1", 1), ("1", 2), ("1", 3), ("1", 0), ("1", 1), ("2", 0),
+            ("0", 0)]]  # fmt: skip
+    # a level's text shows each level's count in that level's own format ("1.b.1")
+    assert got == ["1.", "(a)", "(b)", "i)", "1.b.1", "2.", "(a)", "115.", None]
+
+
+# --- 6. HTML: every block element's own text ------------------------------------------------
+
+PAGE = b"""<html><head><title>Letter</title></head><body><nav>Home | About</nav>
+<div>We urge the Government to:</div>
+<ol>
+<li>Publish monthly statistics on immigration detention.
+<li>End the detention of children, in particular:
+  <ol type="a"><li>release every child held at the Southgate centre;
+  <li>stop detaining families at the border.</ol>
+<li>Guarantee access to free legal aid for every detained asylum seeker.
+</ol>
+<div>Yours sincerely,<br>Rights Watch</div></body></html>"""
+PAGE_AS_TEXT = b"""We urge the Government to:
+
+1. Publish monthly statistics on immigration detention.
+
+2. End the detention of children, in particular:
+
+a. release every child held at the Southgate centre;
+
+b. stop detaining families at the border.
+
+3. Guarantee access to free legal aid for every detained asylum seeker.
+
+Yours sincerely,
+Rights Watch
+"""
+
+
+def _asks(tmp_path: Path, name: str, files: dict[str, bytes]) -> list[tuple[str, str]]:
+    from comparator.corpus import load_corpus
+    from comparator.segment import segment_corpus
+
+    corpus = load_corpus(make(tmp_path, {**files, "reply.md": REPLY}, name))
+    return [(c.label, c.text) for c in segment_corpus(corpus).concerns if c.doc != "reply.md"]
+
+
+def test_an_html_page_reads_like_its_text(tmp_path: Path) -> None:
+    from comparator.ingest import read_text
+
+    (tmp_path / "page.html").write_bytes(PAGE)
+    text = read_text(tmp_path / "page.html")[0]
+    assert text.startswith("We urge the Government to:\n\n1. Publish monthly")  # div text
+    assert "2. End the detention of children, in particular:\n\na. release" in text
+    assert "\n\n3. Guarantee access" in text and "Home | About" not in text
+    expected = _asks(tmp_path, "text", {"letter.txt": PAGE_AS_TEXT})
+    assert len(expected) >= 3
+    assert _asks(tmp_path, "html", {"letter.html": PAGE}) == expected

@@ -53,9 +53,11 @@ JOB_NUMBER_LINE = re.compile(
     r"|^[ \t]*\*\d{7}\*[ \t]*$",
     re.M,
 )
-# A table-of-contents line: dot leaders to a page number (UN: paragraphs, then page).
+# A table-of-contents line: dot leaders to a page number (UN: paragraphs, then page). Four
+# leader dots before the numbers are enough (the rest of the leader is part of `.*?`): with
+# "{4,}" a long run of dots was rescanned from every dot, minutes for 40 KB of dots.
 CONTENTS_LINE = re.compile(
-    r"^.*?(?:\.[ \t]?){4,}[ \t]*(?:\d{1,4}(?:[–-]\d{1,4})?[ \t]+)?\d{1,4}[ \t]*$", re.M
+    r"^.*?(?:\.[ \t]?){4}[ \t]*(?:\d{1,4}(?:[–-]\d{1,4})?[ \t]+)?\d{1,4}[ \t]*$", re.M
 )
 TERMINAL = ".!?:;"
 
@@ -281,9 +283,13 @@ SMALL_WORDS = {
 }
 
 
+HEADING_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+
+
 def is_heading_line(line: str) -> bool:
     """A short title-case line with no closing punctuation: a heading in wrapped PDF text."""
-    words = re.findall(r"[A-Za-z][\w'’-]*", line)
+    # at most nine words are read: a line of more is no heading, however long it is
+    words = [m.group() for m in itertools.islice(HEADING_WORD.finditer(line), 9)]
     if not words or len(words) > 8 or "," in line or line.rstrip()[-1:] in TERMINAL:
         return False
     if words[-1].lower() in SMALL_WORDS - {"vs"}:
@@ -307,30 +313,44 @@ def _repair_breaks(items: list[Paragraph]) -> list[Paragraph]:
 
     A block that ends mid-sentence (no closing punctuation) and is followed by one that
     starts in lower case, or with a link, is one paragraph split by the layout.
-    Footnote blocks in between (page-bottom notes) are stepped over.
+    Footnote blocks in between (page-bottom notes) are stepped over. The pieces of a
+    paragraph are joined once, at the end: joining at each break made a document of many
+    short unpunctuated lines take time in the square of its length.
     """
-    merged: list[Paragraph] = []
+    merged: list[list[Paragraph]] = []  # each: a block and the continuations joined to it
     pending_notes: list[Paragraph] = []
     for b in items:
         if b.footnote and merged and _open(merged[-1]):
             pending_notes.append(b)
             continue
         if merged and _open(merged[-1]) and _continues(b) and not b.footnote:
-            last = merged[-1]
-            merged[-1] = Paragraph(f"{last.text} {b.text}", last.start, b.end, last.emphasized)
+            merged[-1].append(b)
         else:
-            merged.extend(pending_notes)
+            merged.extend([n] for n in pending_notes)
             pending_notes = []
-            merged.append(b)
+            merged.append([b])
             continue
-        merged.extend(pending_notes)
+        merged.extend([n] for n in pending_notes)
         pending_notes = []
-    merged.extend(pending_notes)
-    return merged
+    merged.extend([n] for n in pending_notes)
+    return [_joined(pieces) for pieces in merged]
 
 
-def _open(b: Paragraph) -> bool:
-    return not b.footnote and b.text[-1:] not in TERMINAL + ")”\"'" and not is_heading_line(b.text)
+def _joined(pieces: list[Paragraph]) -> Paragraph:
+    first = pieces[0]
+    if len(pieces) == 1:
+        return first
+    text = " ".join(p.text for p in pieces)
+    return Paragraph(text, first.start, pieces[-1].end, first.emphasized)
+
+
+def _open(pieces: list[Paragraph]) -> bool:
+    """The paragraph (its pieces so far) ends mid-sentence. Past nine pieces it has more
+    than the eight words of a heading line, so only the last nine are ever joined here."""
+    last = pieces[-1]
+    if pieces[0].footnote or last.text[-1:] in TERMINAL + ")”\"'":
+        return False
+    return len(pieces) > 9 or not is_heading_line(" ".join(p.text for p in pieces))
 
 
 def _continues(b: Paragraph) -> bool:
