@@ -53,17 +53,26 @@ def write_text(path: Path, text: str) -> None:
 
 def write_output(path: Path, text: str, force: bool = False) -> None:
     """Write text to a file the user named, or to stdout for `-`; never replace an existing
-    file unless `force`.
+    file unless `force`, and never replace what is not a regular file (a device such as
+    /dev/null, a pipe, a folder), even with `force`.
 
     Raises:
-        OutputError: the file exists (without force) or cannot be written.
+        OutputError: the file exists (without force), is not a regular file, or cannot be
+            written.
     """
     from .errors import OutputError
+    from .files import replaceable
 
     if path == STDOUT:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    kind = replaceable(path)
+    if kind is not None:
+        raise OutputError(
+            f"{path}: is {kind}, not a regular file, and is never replaced; name a file "
+            "(or - for standard output)"
+        )
     if path.exists() and not force:
         raise OutputError(f"{path}: already exists; pass --force to replace it")
     try:

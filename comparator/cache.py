@@ -21,6 +21,7 @@ import numpy as np
 
 from . import atomic
 from .embed import Embedder, ModelIdentity, text_key
+from .files import NotARegularFile, read_regular
 
 UNIT_TOLERANCE = 1e-3  # float32 vectors normalised by the model are within 1e-6 of 1
 
@@ -59,7 +60,10 @@ class EmbeddingCache:
     def _read_shard(self, shard: Path) -> None:
         assert self._vectors is not None
         try:
-            data = shard.read_bytes()
+            data = read_regular(shard)
+        except NotARegularFile as e:
+            self._set_aside(shard, e.strerror or "not a regular file")
+            return
         except OSError:
             return
         problem = self._problem(shard, data)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import replace
@@ -34,6 +37,13 @@ def friendly(func: F) -> F:
         except ComparatorError as e:
             click.echo(f"Error: {visible_controls(str(e))}", err=True)
             sys.exit(e.exit_code)
+        except MemoryError:
+            click.echo(
+                "Error: out of memory; close other programs, raise this process's memory "
+                "limit or analyse fewer documents at once, then retry",
+                err=True,
+            )
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo(
                 "Interrupted: no run folder was written; earlier runs and the embedding "
@@ -608,7 +618,34 @@ def _bench_scale(sizes: str, model: str, device: str | None) -> None:
 
 
 def main() -> None:
-    cli()
+    """The console entry point: the command, with one `Error:` line (never a traceback)
+    when its output cannot be written — standard output closed, a full disk, or an encoding
+    without a character of the report (which is then replaced, not fatal)."""
+    if sys.stdout is None:  # `comparator … >&-`: nothing it prints could be seen
+        click.echo("Error: standard output is closed; send it to a file or to /dev/null", err=True)
+        sys.exit(1)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(AttributeError, ValueError):  # not a text stream: as it is
+            stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+    try:
+        try:
+            cli()
+        finally:
+            sys.stdout.flush()
+    except OSError as e:
+        _output_failed(e)
+
+
+def _output_failed(e: OSError) -> None:
+    """What is left when a write fails outside the library (which names its own files):
+    standard output. A closed pipe (`| head`) is no error worth a line."""
+    with contextlib.suppress(OSError):  # what is still buffered goes nowhere at exit
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if e.errno != errno.EPIPE:
+        where = visible_controls(str(e.filename)) if e.filename else "standard output"
+        reason = (e.strerror or str(e)).lower()
+        click.echo(f"Error: {where}: cannot write ({reason}); free space or redirect it", err=True)
+    sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import atomic
+from .files import read_regular
 from .lexical import StemText, inverted_index, stem, stopwords
 from .segment.asks import imperative_start
 
@@ -433,7 +434,10 @@ class ConceptStore:
             self._table = {}
             if self.folder is not None and self.folder.is_dir():
                 for shard in sorted(self.folder.glob("*.json")):
-                    data = shard.read_bytes()
+                    try:
+                        data = read_regular(shard)
+                    except OSError:  # unreadable, or not a file: computed again
+                        continue
                     if hashlib.sha256(data).hexdigest() == shard.stem:
                         self._table.update(json.loads(data))
         return self._table

@@ -124,14 +124,20 @@ class Config:
     @classmethod
     def from_toml(cls, path: Path) -> Config:
         """Read overrides from a TOML file; unknown keys and wrong types are errors."""
+        from .files import NotARegularFile, read_regular_text
+
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            data = tomllib.loads(read_regular_text(path))
         except FileNotFoundError:
             raise ConfigError(f"{path}: no such config file; check the --config path") from None
+        except NotARegularFile as e:
+            raise ConfigError(f"{path}: is {e.strerror}; name a TOML file") from None
         except OSError as e:
             raise ConfigError(f"{path}: cannot read ({e.strerror}); fix its permissions") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
             raise ConfigError(f"{path}: not valid TOML ({e}); fix the syntax") from None
+        except RecursionError:
+            raise ConfigError(f"{path}: nested too deeply to be settings; fix the file") from None
         return cls().with_overrides(data, source=str(path))
 
     def with_overrides(self, data: dict[str, Any], source: str = "config") -> Config:

@@ -16,9 +16,10 @@ from .corpus_toml import MANIFEST_NAME, DocumentEntry, read_manifest, read_manif
 from .dates import infer_date
 from .documents import ROLES, Corpus, Document, Role
 from .errors import InputError, ManifestError
-from .ingest import DEFAULT_MAX_BYTES, read_text, supported, unreadable
+from .files import kind_of, read_regular, unreadable
+from .ingest import DEFAULT_MAX_BYTES, read_text, supported
 from .roles import INFERENCE, RoleEvidence, decide_roles, role_evidence
-from .safetext import has_controls, visible_controls
+from .safetext import has_controls, shown_name, undecodable, visible_controls
 
 # files of a corpus folder that are never documents, and never warned about: the manifest,
 # a README, and data files (a coder's corrections.csv, a gold.csv beside the documents)
@@ -40,8 +41,13 @@ def load_corpus(
     """
     if not root.exists():
         what = "file" if root.suffix else "corpus folder"
-        raise InputError(f"{root}: no such {what}; pass a folder of letters and replies, or files")
-    if root.is_file():
+        raise InputError(
+            f"{shown_name(str(root))}: no such {what}; pass a folder of letters and replies, "
+            "or files"
+        )
+    if undecodable(str(root.resolve())):
+        raise InputError(f"{shown_name(str(root))}: path is not valid UTF-8; rename the folder")
+    if root.is_file() or kind_of(root) != "a folder":
         return load_files([root], {}, max_bytes, extract_cache)
     files = _folder_files(root)
     manifest_path = root / MANIFEST_NAME
@@ -171,7 +177,8 @@ def _unique_files(paths: Sequence[Path]) -> list[Path]:
     names: dict[str, Path] = {}
     for p in paths:
         if not p.exists():
-            raise InputError(f"{p}: no such file; check the path")
+            raise InputError(f"{shown_name(str(p))}: no such file; check the path")
+        check_name(p)
         if p.is_dir():
             raise InputError(f"{p}: a folder among files; pass one corpus folder, or files only")
         if p.name in names and names[p.name].resolve() != p.resolve():
@@ -194,9 +201,9 @@ def _folder_files(root: Path) -> list[Path]:
     inside = root.resolve()
     files = []
     for p in sorted(root.iterdir()):
-        if has_controls(p.name):
-            shown = visible_controls(p.name.replace("\n", "␤").replace("\r", "␍"))
-            raise InputError(f"{root / shown}: file name has a control character; rename the file")
+        check_name(p)
+        if p.name.startswith("."):
+            continue  # never a document
         if p.is_symlink():
             target = p.resolve()
             if not target.is_relative_to(inside):
@@ -204,9 +211,24 @@ def _folder_files(root: Path) -> list[Path]:
                     f"{p}: a link to {visible_controls(str(target))}, outside the corpus "
                     "folder; copy the file into the folder instead, or remove the link"
                 )
-        if p.is_file():
+        try:
+            kind = kind_of(p)
+        except OSError as e:  # a link to nothing
+            raise unreadable(p, e) from None
+        if kind is None:
             files.append(p)
+        elif kind != "a folder":
+            raise InputError(f"{p}: is {kind}, not a regular file; remove it from the folder")
     return files
+
+
+def check_name(path: Path) -> None:
+    """A file's name is shown in every report and written to the manifest: it must be
+    printable and UTF-8."""
+    name = path.name
+    if has_controls(name) or undecodable(name):
+        problem = "has a control character" if has_controls(name) else "is not valid UTF-8"
+        raise InputError(f"{shown_name(str(path))}: file name {problem}; rename the file")
 
 
 def _readme_notes(files: Sequence[Path], entries: Mapping[str, object]) -> tuple[str, ...]:
@@ -293,7 +315,7 @@ def _document(
     """The document with what corpus.toml states, and the rest inferred from its text."""
     text, warnings = read_text(path, max_bytes, extract_cache)
     try:
-        sha256 = _sha256(path.read_bytes())
+        sha256 = _sha256(read_regular(path))
     except OSError as e:
         raise unreadable(path, e) from None
     evidence = role_evidence(text, entry.title or "")

@@ -15,15 +15,15 @@ from typing import Any
 from .dates import ISO_DATE, valid_iso
 from .documents import ROLES, Role
 from .errors import ManifestError
-from .ingest import unreadable
-from .safetext import visible_controls
+from .files import read_regular, unreadable
+from .safetext import normal_form, visible_controls
 
 MANIFEST_NAME = "corpus.toml"
 
 
 def read_manifest_bytes(path: Path) -> bytes:
     try:
-        return path.read_bytes()
+        return read_regular(path)
     except OSError as e:
         raise unreadable(path, e) from None
 
@@ -64,6 +64,10 @@ def read_manifest(path: Path, data: bytes, files: list[Path]) -> dict[str, Docum
         data_ = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as e:
         raise ManifestError(f"{path}: not valid TOML ({e}); fix the syntax") from None
+    except RecursionError:
+        raise ManifestError(
+            f"{path}: nested too deeply to be a manifest; a value is a string or a list of strings"
+        ) from None
     _check_top_level(path, raw, data_)
     names = {p.name for p in files}
     entries: dict[str, DocumentEntry] = {}
@@ -71,9 +75,7 @@ def read_manifest(path: Path, data: bytes, files: list[Path]) -> dict[str, Docum
     for i, table in enumerate(data_.get("document", [])):
         _check_entry(path, raw, i, table, names)
         clean: dict[str, Any] = {
-            k: tuple(visible_controls(str(x)) for x in v)
-            if k == "in_reply_to"
-            else visible_controls(str(v))
+            k: tuple(_text(x) for x in v) if k == "in_reply_to" else _text(v, k != "file")
             for k, v in table.items()
         }
         entry = DocumentEntry(**clean)
@@ -82,6 +84,13 @@ def read_manifest(path: Path, data: bytes, files: list[Path]) -> dict[str, Docum
         if entry.id is not None:
             owners[entry.id] = entry.file
     return entries
+
+
+def _text(value: object, normal: bool = True) -> str:
+    """A value as the documents' text is (composed Unicode, no control characters); a file
+    name as it is on disk."""
+    text = str(value)
+    return visible_controls(normal_form(text) if normal else text)
 
 
 def _check_top_level(path: Path, raw: str, data: dict[str, object]) -> None:

@@ -67,10 +67,14 @@ def read_corrections(path: Path) -> Corrections:
         InputError: naming the file and line of a missing column, an unknown verdict,
             position or reason, a row that corrects nothing, or a concern given twice.
     """
+    from .files import read_regular, unreadable
+
     try:
-        data = path.read_bytes()
+        data = read_regular(path)
     except FileNotFoundError:
         raise InputError(f"{path}: no such corrections file; check the path") from None
+    except OSError as e:
+        raise unreadable(path, e) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -22,6 +22,7 @@ from typing import Protocol
 import numpy as np
 
 from .errors import ModelError
+from .files import kind_of, read_regular_text
 
 WEIGHT_FILES = ("model.safetensors", "pytorch_model.bin", "model.onnx")
 
@@ -101,6 +102,31 @@ def check_device(device: str, load: bool = False) -> None:
         )
 
 
+# the libraries the model runs on: when one of these is missing, the install is incomplete
+MODEL_LIBRARIES = frozenset({"sentence_transformers", "torch", "transformers", "tokenizers"})
+OUT_OF_MEMORY = (
+    "out of memory while loading the model; close other programs or raise this process's "
+    "memory limit, then retry"
+)
+
+
+def import_failure(e: BaseException) -> str:
+    """Why sentence-transformers did not import: a library missing (the install is
+    incomplete), or present but not loadable: short of memory, a shared library that cannot
+    be mapped, a broken install. Only the first is "not installed"."""
+    name = e.name if isinstance(e, ModuleNotFoundError) else None
+    if name and name.split(".")[0] in MODEL_LIBRARIES:
+        return f"{name} is not installed; run `make setup` or pip install -e ."
+    if isinstance(e, MemoryError):
+        return f"sentence-transformers: {OUT_OF_MEMORY}"
+    reason = " ".join(str(e).split())[:200] or type(e).__name__
+    return (
+        f"sentence-transformers is installed but could not be loaded ({reason}); if memory "
+        "is short, close other programs or raise the memory limit and retry; otherwise "
+        "reinstall with pip install -e ."
+    )
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model loaded from an installed package or a folder."""
 
@@ -128,13 +154,13 @@ class SentenceTransformerEmbedder:
             os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
             try:
                 from sentence_transformers import SentenceTransformer
-            except ImportError:
-                raise ModelError(
-                    "sentence-transformers is not installed; run `make setup` or pip install -e ."
-                ) from None
+            except (ImportError, OSError, MemoryError) as e:
+                raise ModelError(import_failure(e)) from None
             check_device(self.device, load=True)
             try:
                 self._model = SentenceTransformer(self.identity.path, device=self.device)
+            except MemoryError:
+                raise ModelError(f"{self.identity.path}: {OUT_OF_MEMORY}") from None
             except Exception as e:  # the library raises many kinds; the user needs one line
                 raise ModelError(
                     f"{self.identity.path}: model failed to load ({e}); reinstall "
@@ -207,7 +233,7 @@ def resolve_model(spec: str, memo_dir: Path | None = None) -> ModelIdentity:
 def _dimension(folder: Path) -> int:
     """The embedding length a sentence-transformers folder declares (pooling config)."""
     with contextlib.suppress(OSError, ValueError, TypeError, AttributeError):
-        pooling = json.loads((folder / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
+        pooling = json.loads(read_regular_text(folder / "1_Pooling" / "config.json"))
         return int(pooling.get("word_embedding_dimension", 0))
     return 0
 
@@ -222,6 +248,8 @@ def weights_hash(folder: Path, memo_dir: Path | None = None) -> str:
     weights = next((folder / w for w in WEIGHT_FILES if (folder / w).exists()), None)
     if weights is None:
         return hashlib.sha256(str(folder).encode()).hexdigest()
+    if kind_of(weights) is not None:
+        raise ModelError(f"{weights}: is {kind_of(weights)}, not a weights file; fix the model")
     st = weights.stat()
     memo_key = f"{weights}:{st.st_size}:{st.st_mtime_ns}"
     memo = memo_dir / MEMO_NAME if memo_dir is not None else None
@@ -240,8 +268,8 @@ def _read_memo(memo: Path | None) -> dict[str, object]:
     if memo is None or memo.is_symlink():
         return {}
     try:
-        known = json.loads(memo.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        known = json.loads(read_regular_text(memo))
+    except (OSError, ValueError, RecursionError):
         return {}
     return known if isinstance(known, dict) else {}
 

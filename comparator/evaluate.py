@@ -8,6 +8,7 @@ over all gold rows of all corpora together, not averaged over corpora.
 
 from __future__ import annotations
 
+import io
 import re
 import warnings
 from collections import Counter
@@ -96,14 +97,22 @@ class EvalResult:
 
 def read_gold(path: Path, columns: set[str] = GOLD_COLUMNS) -> pd.DataFrame:
     """A reference (or negatives) CSV; extra columns are kept, a `position` column checked."""
+    from .files import read_regular, unreadable
+
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, index_col=False)
+        data = read_regular(path)
     except FileNotFoundError:
         raise InputError(
             f"{path}: no such gold file; pass --gold with a CSV in the "
             "schema of ../shared/eval/README.md"
         ) from None
-    except (pd.errors.ParserError, UnicodeDecodeError) as e:
+    except OSError as e:
+        raise unreadable(path, e) from None
+    if not data.strip():
+        raise InputError(f"{path}: empty; a reference CSV starts with its header line")
+    try:
+        frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, index_col=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as e:
         raise InputError(f"{path}: not a readable CSV ({e})") from None
     lacking = columns - set(frame.columns)
     if lacking:

@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from .errors import InputError, OutputError
+from .files import read_regular, unreadable
 from .position import Position
 from .rows import ConcernRow, EvidenceRole, Item, MatchRow, PassageRow, SegmentRow
+from .safetext import clean
 
 if TYPE_CHECKING:
     from .documents import Document
@@ -247,32 +249,36 @@ R = TypeVar("R", ConcernRow, MatchRow, PassageRow, SegmentRow)
 
 
 def read_rows(path: Path, row: type[R]) -> list[R]:
-    """A table written by `to_csv`, as the rows it was written from.
+    """A table written by `to_csv`, as the rows it was written from. Its text is document
+    text again (`safetext.clean`): a run folder edited by someone else cannot send a
+    terminal escape, or any control character, to a view.
 
     Raises:
-        InputError: the file is missing, a line has more or fewer cells than the header,
-            or a cell is not what its column holds (each named by file and line).
+        InputError: the file is missing or not a regular file, a line has more or fewer
+            cells than the header, or a cell is not what its column holds (each named by
+            file and line).
     """
-    out = []
     try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            for cells in reader:
-                where = f"{path}:{reader.line_num}"
-                if None in cells or None in cells.values():
-                    raise InputError(
-                        f"{where}: not as many cells as the header has columns; re-run "
-                        "`comparator run` to rewrite the run folder"
-                    )
-                text = {k: unescape_cell(v) for k, v in cells.items()}
-                out.append(row.from_csv(text, where))
+        reader = csv.DictReader(io.StringIO(read_regular(path).decode("utf-8"), newline=""))
+        return [_row(row, cells, f"{path}:{reader.line_num}") for cells in reader]
     except FileNotFoundError:
         raise InputError(
             f"{path}: missing; is this a run folder made by `comparator run`?"
         ) from None
+    except OSError as e:
+        raise unreadable(path, e) from None
     except (UnicodeDecodeError, csv.Error) as e:
         raise InputError(f"{path}: not a readable CSV ({e}); re-run `comparator run`") from None
-    return out
+
+
+def _row(row: type[R], cells: dict[str | None, str | None], where: str) -> R:
+    if None in cells or None in cells.values():
+        raise InputError(
+            f"{where}: not as many cells as the header has columns; re-run "
+            "`comparator run` to rewrite the run folder"
+        )
+    text = {str(k): clean(unescape_cell(str(v))) for k, v in cells.items()}
+    return row.from_csv(text, where)
 
 
 def read_concerns(path: Path) -> list[ConcernRow]:

@@ -12,6 +12,7 @@ import hashlib
 from pathlib import Path
 
 from . import atomic
+from .files import NotARegularFile, read_regular
 
 
 def _entry(cache: Path, source: str, text_sha: str) -> Path:
@@ -28,10 +29,12 @@ def read(cache: Path, source: str) -> tuple[str | None, str]:
     problem = ""
     for entry in sorted(cache.glob(f"{source}.*.txt")):
         try:
-            data = entry.read_bytes()
+            data = read_regular(entry)
+        except NotARegularFile:
+            data = b""  # not ours: removed below, like a damaged entry
         except OSError:
             continue
-        if hashlib.sha256(data).hexdigest() == entry.name.split(".")[1]:
+        if data and hashlib.sha256(data).hexdigest() == entry.name.split(".")[1]:
             try:
                 return data.decode("utf-8"), ""
             except UnicodeDecodeError:

@@ -6,12 +6,14 @@ same as "8.1"; `load_run` reads every label as text and converts only numeric co
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from .export import unescape_cell
+from .files import read_regular
 from .manifest import RunManifest
 from .rows import numeric_columns
 
@@ -27,7 +29,9 @@ class RunFrames:
 
 
 def _frame(path: Path) -> pd.DataFrame:
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    frame = pd.read_csv(
+        io.BytesIO(read_regular(path)), dtype=str, keep_default_na=False, encoding="utf-8"
+    )
     INT_COLUMNS, FLOAT_COLUMNS = numeric_columns()
     for col in frame.columns:
         if col in INT_COLUMNS:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-from . import extract_cache, safetext
+from . import extract_cache, files, safetext
 from .errors import InputError
 
 TEXT_SUFFIXES = (".txt", ".md")
@@ -25,8 +26,9 @@ def read_text(
     """Return the file's text and any warnings about how it was decoded.
 
     PDF, Word and HTML files are converted to paragraph text; the result is cached under
-    `cache` by the file's sha256, and checked against its own hash when it is read back.
-    Every text passes through `safetext.clean` (LF line ends, no control characters).
+    `cache` by the file's sha256 and the extractor's (so a newer extractor never gets an
+    older one's text), and checked against its own hash when it is read back. Every text
+    passes through `safetext.clean` (NFC, LF line ends, no invisible or control characters).
 
     Raises:
         InputError: missing, empty, binary, too large, unreadable or unsupported files.
@@ -38,7 +40,7 @@ def read_text(
         return safetext.clean(text), notes
     if not data.strip():
         raise InputError(f"{path}: file is empty; remove it from the corpus or add its text")
-    source = hashlib.sha256(data).hexdigest()
+    source = hashlib.sha256(_extractor() + data).hexdigest()
     warnings: list[str] = []
     if cache is not None:
         cached, problem = extract_cache.read(cache, source)
@@ -56,159 +58,55 @@ def read_text(
     return text, warnings
 
 
+@lru_cache(maxsize=1)
+def _extractor() -> bytes:
+    """What turns a file into text: the source of this module, of the PDF, Word and HTML
+    readers and of the text cleaning."""
+    digest = hashlib.sha256()
+    for module in ("ingest.py", "pdftext.py", "wordtext.py", "htmltext.py", "safetext.py"):
+        digest.update((Path(__file__).parent / module).read_bytes())
+    return digest.digest()
+
+
 def read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The file's bytes, after checking it exists, is supported, fits and can be read."""
+    """The file's bytes, after checking it exists, is supported, is a regular file (never a
+    pipe, device or folder), fits and can be read."""
     if not path.exists():
         raise InputError(f"{path}: no such file; check the path or the corpus manifest")
     if not supported(path):
         kinds = ", ".join(SUPPORTED_SUFFIXES)
         raise InputError(f"{path}: unsupported file type '{path.suffix}'; supported: {kinds}")
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"{path}: file is {size // 1_048_576} MiB, over the "
-                f"{max_bytes // 1_048_576} MiB limit; "
-                "raise it with --max-file-mb or split the file"
-            )
-        return path.read_bytes()
+        return files.read_regular(path, max_bytes)
+    except files.FileTooLarge as e:
+        raise InputError(
+            f"{path}: file is {e.size // 1_048_576} MiB, over the "
+            f"{max_bytes // 1_048_576} MiB limit; "
+            "raise it with --max-file-mb or split the file"
+        ) from None
     except OSError as e:
-        raise unreadable(path, e) from None
-
-
-def unreadable(path: Path, e: OSError) -> InputError:
-    return InputError(
-        f"{path}: cannot read ({(e.strerror or str(e)).lower()}); fix its permissions "
-        "or remove it from the corpus"
-    )
+        raise files.unreadable(path, e) from None
 
 
 def _convert(path: Path, suffix: str, data: bytes, max_bytes: int) -> str:
     if suffix == ".pdf":
         from .pdftext import pdf_to_text
 
-        return pdf_to_text(path)
+        return pdf_to_text(path, data)
     if suffix == ".docx":
-        return _docx_text(path, max_bytes)
+        from .wordtext import docx_to_text
+
+        return docx_to_text(path, data, max_bytes)
     return _html_text(path, data)
 
 
-def _check_unpacked_size(path: Path, max_bytes: int) -> None:
-    """A Word file is a zip: refuse one that unpacks past the size limit (a zip bomb)
-    before any XML is parsed. Member sizes are the ones zipfile enforces while reading."""
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as z:
-            unpacked = sum(info.file_size for info in z.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError) as e:
-        raise InputError(f"{path}: not a readable Word file ({e}); re-save it as .docx") from None
-    if unpacked > max_bytes:
-        raise InputError(
-            f"{path}: Word file unpacks to {unpacked // 1_048_576} MiB, over the "
-            f"{max_bytes // 1_048_576} MiB limit; raise it with --max-file-mb if the file "
-            "is genuine, or re-save it as .docx"
-        )
-
-
-def _docx_text(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
-    """Paragraphs of a Word file; list items get a bullet or their number, tables a line a row."""
-    import zipfile
-
-    _check_unpacked_size(path, max_bytes)
-    try:
-        import docx
-        from docx.opc.exceptions import PackageNotFoundError
-        from lxml import etree
-
-        document = docx.Document(str(path))
-        return _docx_paragraphs(document)
-    except (
-        zipfile.BadZipFile,
-        KeyError,
-        ValueError,
-        PackageNotFoundError,
-        etree.LxmlError,
-        RecursionError,
-    ) as e:
-        reason = " ".join(str(e).split())[:120] or type(e).__name__
-        raise InputError(
-            f"{path}: not a readable Word file ({reason}); re-save it as .docx"
-        ) from None
-
-
-def _docx_paragraphs(document: Any) -> str:
-    out: list[str] = []
-    counter = 0
-    for para in document.paragraphs:
-        style = (para.style.name if para.style is not None else "") or ""
-        text = para.text.strip()
-        if not text:
-            continue
-        if "List Number" in style:
-            counter += 1
-            text = f"{counter}. {text}"
-        elif "List" in style:
-            text = f"● {text}"
-        else:
-            counter = 0
-        out.append(text)
-    for table in document.tables:
-        for row in table.rows:
-            out.append(" | ".join(cell.text.strip() for cell in row.cells))
-    return "\n\n".join(out) + "\n"
-
-
-BLOCK_TAGS = (
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "p",
-    "li",
-    "blockquote",
-    "td",
-    "th",
-    "dd",
-    "dt",
-    "pre",
-)
-
-
 def _html_text(path: Path, data: bytes) -> str:
-    """Visible text of a web page, a paragraph per block; list items keep bullets or numbers.
-    The page is decoded here, so the parser never guesses (and never logs a line)."""
-    import warnings
-
-    from bs4 import BeautifulSoup
+    """Visible text of a web page (see `htmltext`); the page is decoded here, so the parser
+    never guesses (and never logs a line)."""
+    from .htmltext import html_to_text
 
     markup, _ = _decode_text(path, data)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # "looks like XML", "looks like a file name"
-        soup = BeautifulSoup(markup, "html.parser")
-    for tag in soup(["script", "style", "nav", "header", "footer", "noscript", "form", "sup"]):
-        tag.decompose()
-    out: list[str] = []
-    for el in soup.find_all(BLOCK_TAGS):
-        if el.find(BLOCK_TAGS):
-            continue
-        text = " ".join(el.get_text(" ").split())
-        if not text:
-            continue
-        if el.name == "li":
-            parent = el.find_parent(["ol", "ul"])
-            if parent is not None and parent.name == "ol":
-                items = [li for li in parent.find_all("li", recursive=False)]
-                number = items.index(el) + 1 if el in items else 1
-                text = f"{number}. {text}"
-            else:
-                text = f"● {text}"
-        out.append(text)
-    if not out:
-        raise InputError(f"{path}: no readable text in this HTML page; save it as text")
-    return "\n\n".join(out) + "\n"
+    return html_to_text(path, markup)
 
 
 BOMS = (
@@ -230,16 +128,54 @@ def _decode_text(path: Path, data: bytes) -> tuple[str, list[str]]:
                 f"{path}: looks like a binary file, not text; export it as .txt or .md"
             )
     if text is None:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text, encoding = _detect(path, data)
-            warnings.append(
-                f"{path}: not UTF-8; decoded as {encoding}. Re-save as UTF-8 to be sure"
-            )
+        text, note = _decode_8bit(path, data)
+        warnings += [note] if note else []
     if not text.strip():
         raise InputError(f"{path}: file is empty; remove it from the corpus or add its text")
     return text, warnings
+
+
+# A well-formed UTF-8 sequence of two to four bytes (RFC 3629): text in another 8-bit
+# encoding almost never holds one, so each is evidence that the file is UTF-8.
+UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
+# Accented letters are a minority of a Western European text's letters; text in a
+# Cyrillic, Greek or Arabic code page read as Windows-1252 is made of nothing else.
+LATIN_ACCENT_SHARE = 0.3
+
+
+def _decode_8bit(path: Path, data: bytes) -> tuple[str, str]:
+    """UTF-8; UTF-8 with its few bad bytes replaced (when well-formed sequences outnumber
+    them: a damaged UTF-8 file, not another encoding); Windows-1252 for Western text (a
+    letter saved by Windows, too short for a detector to tell its code page from a rare
+    one's); else what the detector finds. The text, and what the user should know."""
+    try:
+        return data.decode("utf-8"), ""
+    except UnicodeDecodeError:
+        pass
+    replaced = data.decode("utf-8", errors="replace")
+    bad = replaced.count("\ufffd") - data.count("\ufffd".encode())
+    if len(UTF8_SEQUENCE.findall(data)) >= bad:
+        return replaced, (
+            f"{path}: {bad} byte sequence(s) not UTF-8 in an otherwise UTF-8 file, each "
+            "shown as �; re-save it as UTF-8 to be sure"
+        )
+    western = _as_windows_1252(data)
+    text, encoding = (western, "cp1252") if western is not None else _detect(path, data)
+    return text, f"{path}: not UTF-8; decoded as {encoding}. Re-save as UTF-8 to be sure"
+
+
+def _as_windows_1252(data: bytes) -> str | None:
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:  # a byte Windows-1252 leaves undefined
+        return None
+    letters = [ch for ch in text if ch.isalpha()]
+    accented = sum(not ch.isascii() for ch in letters)
+    return text if accented <= LATIN_ACCENT_SHARE * max(1, len(letters)) else None
 
 
 def _decode_by_bom(data: bytes) -> str | None:

@@ -18,6 +18,7 @@ from . import __version__
 from .config import Config
 from .documents import Corpus, Role
 from .embed import ModelIdentity
+from .safetext import clean
 
 KEY_PACKAGES = (
     "numpy",
@@ -382,17 +383,20 @@ REQUIRED = {"run_id": str, "corpus": str, "config": dict, "inputs": list, "outpu
 
 def read(run_dir: Path) -> RunManifest:
     from .errors import InputError
+    from .files import NotARegularFile, read_regular, unreadable
 
     path = run_dir / "manifest.json"
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = _as_text(json.loads(read_regular(path).decode("utf-8")))
     except FileNotFoundError:
         raise InputError(
             f"{run_dir}: not a run folder (no manifest.json); make one with `comparator run`"
         ) from None
+    except NotARegularFile as e:
+        raise unreadable(path, e) from None
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror}); fix its permissions") from None
-    except ValueError as e:
+    except (ValueError, RecursionError) as e:
         raise InputError(f"{path}: damaged manifest ({e}); re-run the analysis") from None
     problem = _shape_problem(data)
     if problem:
@@ -401,6 +405,18 @@ def read(run_dir: Path) -> RunManifest:
         return RunManifest.from_json(data)
     except (TypeError, ValueError, AttributeError) as e:
         raise InputError(f"{path}: damaged manifest ({e}); re-run the analysis") from None
+
+
+def _as_text(value: Any) -> Any:
+    """JSON data with every string as document text (`safetext.clean`): a manifest edited by
+    someone else sends no terminal escape, or other control character, to a view."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [_as_text(v) for v in value]
+    if isinstance(value, dict):
+        return {clean(str(k)): _as_text(v) for k, v in value.items()}
+    return value
 
 
 def _shape_problem(data: object) -> str:

@@ -33,12 +33,14 @@ class _Line:
     bold: bool = False
 
 
-def pdf_to_text(path: Path) -> str:
-    """Raises InputError for encrypted, damaged or image-only (scanned) PDFs."""
+def pdf_to_text(path: Path, data: bytes) -> str:
+    """The text of the PDF file `path`, whose bytes are `data` (read once, as a regular
+    file); raises InputError for encrypted, damaged or image-only (scanned) PDFs, and for a
+    page tree PDFium cannot walk (too deep, or looping)."""
     import pypdfium2 as pdfium
 
     try:
-        pdf = pdfium.PdfDocument(str(path))
+        pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as e:
         if "password" in str(e).lower():
             raise InputError(
@@ -51,6 +53,11 @@ def pdf_to_text(path: Path) -> str:
     try:
         pages = [_page_lines(pdf[i]) for i in range(len(pdf))]
         heights = [pdf[i].get_size()[1] for i in range(len(pdf))]
+    except pdfium.PdfiumError as e:
+        raise InputError(
+            f"{path}: PDF is damaged: its pages cannot be read ({e}); re-export it, or save "
+            "it as text"
+        ) from None
     finally:
         pdf.close()
     chars = sum(len(line.text) for page in pages for line in page)

@@ -28,6 +28,7 @@ from .corrections import apply as apply_corrections
 from .documents import Corpus
 from .embed import Embedder
 from .errors import ComparatorError, OutputError
+from .files import NotARegularFile, read_regular, unreadable
 from .pipeline import Analysis, analyse
 from .report import plain, render_report
 
@@ -287,15 +288,17 @@ def _compare(
 
 def _sha256_of(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return hashlib.sha256(read_regular(path)).hexdigest()
+    except NotARegularFile as e:
+        raise unreadable(path, e) from None
     except OSError:
         return None
 
 
 def _first_difference(a: Path, b: Path) -> str:
     with contextlib.suppress(OSError):
-        la = a.read_text(encoding="utf-8").splitlines()
-        lb = b.read_text(encoding="utf-8").splitlines()
+        la = read_regular(a).decode("utf-8", "replace").splitlines()
+        lb = read_regular(b).decode("utf-8", "replace").splitlines()
         for i, (x, y) in enumerate(zip(la, lb, strict=False), start=1):
             if x != y:
                 return f"first at line {i}"

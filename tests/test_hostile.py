@@ -236,9 +236,16 @@ def _deny(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
         check(self)
         return real_open(self, *a, **k)
 
+    real_os_open = os.open
+
+    def os_open(path: object, flags: int, *a, **k) -> int:  # type: ignore[no-untyped-def]
+        check(Path(str(path)))  # files.read_regular opens with os.open (no blocking)
+        return real_os_open(path, flags, *a, **k)  # type: ignore[arg-type]
+
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     monkeypatch.setattr(Path, "read_text", read_text)
     monkeypatch.setattr(Path, "open", open_)
+    monkeypatch.setattr(os, "open", os_open)
 
 
 @pytest.mark.parametrize("name", ["reply.md", "corpus.toml"])

@@ -128,3 +128,27 @@ def test_a_quoted_ask_that_itself_says_accepted_or_rejected_is_still_a_quote() -
     answer = texts(seg, by_label(seg)["1"])
     assert answer and all("accepted or rejected" not in t for t in answer), answer
     assert not any("accepted or rejected" in p.text for p in seg.passages)
+
+
+# The motivating sentence: a UK government response (Mental Health Inpatient Data, 2023)
+# answers in the recommendation's own words, with a finite verb of its own ("will inform");
+# the near miss quotes a recommendation back with "it should" (UK Covid-19 Inquiry,
+# Module 1 response): still a restatement, never the answer.
+OWN_WORDS_REQUEST = """The Committee recommends:
+1. The output of the ‘measuring what matters’ work should then inform ongoing improvements to quality and safety oversight and support arrangements.
+2. Within 6 months of the creation of the group of senior officials, the group should complete a review to simplify and reduce the number of structures responsible for whole-system civil emergency preparedness and resilience.
+"""
+OWN_WORDS_REPLY = """Government response to the Committee
+Recommendation 1
+Once confirmed, the outcomes of the ‘measuring what matters’ programme will inform ongoing improvements to quality and safety oversight and support arrangements at a local, regional and national level.
+Recommendation 2
+Within 6 months of the creation of the group of senior officials, it should complete a review to simplify and reduce the number of structures responsible for whole-system civil emergency preparedness and resilience.
+The Government accepts this recommendation and will report on the review next year.
+"""
+
+
+def test_a_keyed_answer_in_the_asks_own_words_is_kept_a_quote_is_not() -> None:
+    seg = corpus(OWN_WORDS_REQUEST, OWN_WORDS_REPLY)
+    concerns = by_label(seg)
+    assert texts(seg, concerns["1"]) == [OWN_WORDS_REPLY.splitlines()[2]]
+    assert texts(seg, concerns["2"]) == [OWN_WORDS_REPLY.splitlines()[-1]]

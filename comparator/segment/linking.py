@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 
 from ..lexical import stems
 from ..position import Position, stance_of, stance_phrase
-from .asks import is_directive
+from .asks import is_directive, is_interrogative
 from .markers import key_lists
 from .records import Concern, ReplyPassage
 
@@ -29,6 +29,14 @@ RESTATEMENT_CONTAINMENT = 0.8
 SAME_KEY_CONTAINMENT = 0.5
 QUOTE_CONTAINMENT = 0.9
 QUOTE_MIN_STEMS = 6
+SHARED_RUN = 3  # words in a row that a reply sentence and the ask both have: the ask's words
+# Auxiliaries and copulas: a statement's finite verb ("is guaranteed", "has ratified", "will
+# publish"); an ask's verbs are imperatives, modals and subjunctives ("Guarantee…", "should
+# publish", "That… be reviewed").
+FINITE_VERBS = frozenset(
+    {"is", "are", "was", "were", "has", "have", "had", "will", "would", "does", "did", "do",
+     "can", "cannot", "may", "been"}
+)  # fmt: skip
 CROSS_REFERENCE = re.compile(
     r"^(?:rec\w*\.?\s+[\d.–-]+\s+)?(?:please\s+)?(?:see|refer to)\b.{0,40}?\b"
     r"(?:recommendations?|paragraphs?|recs?\.)\s",
@@ -306,15 +314,36 @@ def _quotes_ask(passage: ReplyPassage, ask: set[str], ask_text: str) -> bool:
 
 
 def _is_copy(passage: ReplyPassage, ask: set[str], ask_text: str) -> bool:
-    """A passage made of the ask's own words, stating no position of its own: "The
-    government supports the recommendation that every provider should…" repeats the ask
-    too, but it is the answer."""
+    """A passage made of the ask's own words, stating no position of its own and adding
+    nothing in its own voice: "The government supports the recommendation that every
+    provider should…" repeats the ask too, but it is the answer, and so is "Access to free
+    legal aid is guaranteed to every detained asylum seeker" under the ask's key."""
     words = set(stems(passage.text))
     if _contained(words, ask) < RESTATEMENT_CONTAINMENT and not (
         _contained(ask, words) >= RESTATEMENT_CONTAINMENT and len(words) <= 3 * len(ask)
     ):
         return False
-    return not any(_own_stance(s, ask, ask_text) for s in passage.sentences)
+    if any(_own_stance(s, ask, ask_text) for s in passage.sentences):
+        return False
+    return not any(_answers(s, ask_text) for s in passage.sentences)
+
+
+def _answers(sentence: str, ask_text: str) -> bool:
+    """A statement in the reply's own voice: not an ask's grammar (a directive, a question),
+    and the words it does not share with the ask (runs of `SHARED_RUN` words the ask has
+    too are shared) hold a finite verb of its own ("is guaranteed", "are published", "has
+    ratified"). A quote of the ask, whole or in part, with a label or a heading before it,
+    holds none."""
+    if is_directive(sentence, after_directive=True) or is_interrogative(sentence):
+        return False
+    words = re.findall(r"\w+", sentence.lower())
+    asked = re.findall(r"\w+", ask_text.lower())
+    runs = {tuple(asked[i : i + SHARED_RUN]) for i in range(len(asked) - SHARED_RUN + 1)}
+    shared = [False] * len(words)
+    for i in range(len(words) - SHARED_RUN + 1):
+        if tuple(words[i : i + SHARED_RUN]) in runs:
+            shared[i : i + SHARED_RUN] = [True] * SHARED_RUN
+    return any(w in FINITE_VERBS for w, s in zip(words, shared, strict=True) if not s)
 
 
 def _own_stance(sentence: str, ask: set[str], ask_text: str) -> bool:

@@ -55,9 +55,11 @@ JOB_NUMBER_LINE = re.compile(
     r"|^[ \t]*\*\d{7}\*[ \t]*$",
     re.M,
 )
-# A table-of-contents line: dot leaders to a page number (UN: paragraphs, then page).
+# A table-of-contents line: dot leaders to a page number (UN: paragraphs, then page). Four
+# leader dots before the numbers are enough (the rest of the leader is part of `.*?`): with
+# "{4,}" a long run of dots was rescanned from every dot, minutes for 40 KB of dots.
 CONTENTS_LINE = re.compile(
-    r"^.*?(?:\.[ \t]?){4,}[ \t]*(?:\d{1,4}(?:[–-]\d{1,4})?[ \t]+)?\d{1,4}[ \t]*$", re.M
+    r"^.*?(?:\.[ \t]?){4}[ \t]*(?:\d{1,4}(?:[–-]\d{1,4})?[ \t]+)?\d{1,4}[ \t]*$", re.M
 )
 TERMINAL = ".!?:;"
 
@@ -337,9 +339,13 @@ SMALL_WORDS = {
 }
 
 
+HEADING_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+
+
 def is_heading_line(line: str) -> bool:
     """A short title-case line with no closing punctuation: a heading in wrapped PDF text."""
-    words = re.findall(r"[A-Za-z][\w'’-]*", line)
+    # at most nine words are read: a line of more is no heading, however long it is
+    words = [m.group() for m in itertools.islice(HEADING_WORD.finditer(line), 9)]
     if not words or len(words) > 8 or "," in line or line.rstrip()[-1:] in TERMINAL:
         return False
     if line.rstrip()[-1:] in "-–(" or line.count("(") > line.count(")"):
@@ -381,9 +387,11 @@ def _repair_breaks(items: list[Paragraph], raw: str) -> list[Paragraph]:
 
     A block that ends mid-sentence (no closing punctuation) and is followed by one that
     starts in lower case, or with a link, is one paragraph split by the layout.
-    Footnote blocks in between (page-bottom notes) are stepped over.
+    Footnote blocks in between (page-bottom notes) are stepped over. The pieces of a
+    paragraph are joined once, at the end: joining at each break made a document of many
+    short unpunctuated lines take time in the square of its length.
     """
-    merged: list[Paragraph] = []
+    merged: list[list[Paragraph]] = []  # each: a block and the continuations joined to it
     pending_notes: list[Paragraph] = []
     pulled = False  # the last merge took a line that looked like a title across a page break
     for b in items:
@@ -396,32 +404,21 @@ def _repair_breaks(items: list[Paragraph], raw: str) -> list[Paragraph]:
             merged
             and _open(merged[-1])
             and not b.footnote
-            and (_continues(b) or _across_page_break(raw, merged[-1], b) or rest)
+            and (_continues(b) or _across_page_break(raw, merged[-1][-1], b) or rest)
         ):
-            last = merged[-1]
             # "…System for" | page break | "Integral Family Development (DIF) and the Child
             # Protection" (cut off as a title) | "Offices …": the rest of that line's paragraph
             pulled = is_heading_line(b.text)
-            # a bold paragraph a page break cut opens its bold on one side, closes it on the other
-            bold = last.emphasized or _is_emphasized(_raw_lines(raw, last.start, b.end))
-            # "situ-" | page break | "ation": a word hyphenated across the break
-            joined = (
-                f"{last.text[:-1]}{b.text}"
-                if re.search(r"[a-z]-$", last.text)
-                and re.match(r"[a-z]", b.text)
-                and not re.match(r"(?:and|or|nor|to)\b", b.text)
-                else f"{last.text} {b.text}"
-            )
-            merged[-1] = Paragraph(joined, last.start, b.end, bold, attached=last.attached)
+            merged[-1].append(b)
         else:
-            merged.extend(pending_notes)
+            merged.extend([n] for n in pending_notes)
             pending_notes = []
-            merged.append(b)
+            merged.append([b])
             continue
-        merged.extend(pending_notes)
+        merged.extend([n] for n in pending_notes)
         pending_notes = []
-    merged.extend(pending_notes)
-    return merged
+    merged.extend([n] for n in pending_notes)
+    return [_joined(pieces, raw) for pieces in merged]
 
 
 def _across_page_break(raw: str, last: Paragraph, b: Paragraph) -> bool:
@@ -448,8 +445,37 @@ def page_break_between(raw: str, end: int, start: int) -> bool:
     return any(rx.search(gap) for rx in FURNITURE_LINES)
 
 
-def _open(b: Paragraph) -> bool:
-    return not b.footnote and b.text[-1:] not in TERMINAL + ")”\"'" and not is_heading_line(b.text)
+def _joined(pieces: list[Paragraph], raw: str) -> Paragraph:
+    """One paragraph of the pieces a page or column break cut."""
+    first = pieces[0]
+    if len(pieces) == 1:
+        return first
+    parts = [first.text]
+    for p in pieces[1:]:
+        last = parts[-1]
+        # "situ-" | page break | "ation": a word hyphenated across the break
+        if (
+            last[-2:-1].islower()
+            and last.endswith("-")
+            and re.match(r"[a-z]", p.text)
+            and not re.match(r"(?:and|or|nor|to)\b", p.text)
+        ):
+            parts[-1] = last[:-1] + p.text
+        else:
+            parts.append(p.text)
+    text = " ".join(parts)
+    # a bold paragraph a page break cut opens its bold on one side and closes it on the other
+    bold = first.emphasized or _is_emphasized(_raw_lines(raw, first.start, pieces[-1].end))
+    return Paragraph(text, first.start, pieces[-1].end, bold, attached=first.attached)
+
+
+def _open(pieces: list[Paragraph]) -> bool:
+    """The paragraph (its pieces so far) ends mid-sentence. Past nine pieces it has more
+    than the eight words of a heading line, so only the last nine are ever joined here."""
+    last = pieces[-1]
+    if pieces[0].footnote or last.text[-1:] in TERMINAL + ")”\"'":
+        return False
+    return len(pieces) > 9 or not is_heading_line(" ".join(p.text for p in pieces))
 
 
 def _continues(b: Paragraph) -> bool:
